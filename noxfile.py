@@ -1,0 +1,318 @@
+"""Every check of the aiostrata monorepo.
+
+Run through the bootstrap script, which needs nothing but python3:
+
+    python3 tools/dev.py check              # plain `nox`: every session below except `demo`
+    python3 tools/dev.py demo               # `nox -s demo`: serve demo/app.py on 127.0.0.1:8080
+    python3 tools/dev.py nox -s lint        # any nox arguments
+    python3 tools/dev.py nox -s "tests(web-router)"   # one package's tests (`-s tests`: all)
+    python3 tools/dev.py nox -l             # list the sessions
+
+Sessions: lint, build, tests(<folder>) for each packages/<folder>, typecheck, layers, deps,
+integration, api, and demo (not run by default).
+
+The package list is read from packages/*/pyproject.toml (see tools/monorepo.py). The sessions
+that test code install it from wheels built from the tree, never from src/: the wheels are built
+once per nox process into .nox-dist/ (by whichever session first needs them) and checked by
+tools/check_wheels.py, and every venv that installs them is checked to hold exactly those files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+import nox
+from nox.command import CommandFailed
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tools.check_wheels import wheel_files  # noqa: E402
+from tools.monorepo import Monorepo, Package  # noqa: E402
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "no"  # sessions that only install tools opt in with reuse_venv=True
+nox.options.error_on_external_run = True
+
+REPO = Monorepo()
+DIST_DIR = ROOT / ".nox-dist"
+SHARED = ROOT.parent / "shared"
+ROOT_PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+# deptry sees only the top-level name `aiostrata`; the siblings are judged by check_sibling_deps.
+SIBLING_DISTS = [p.dist for p in REPO.packages]
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------------------------
+
+
+class _Dists:
+    """The wheels of the current tree: built and checked at most once per nox process."""
+
+    wheels: dict[str, Path] | None = None
+    failed = False
+
+
+def _uv() -> str | None:
+    found = shutil.which("uv")
+    if found:
+        return found
+    try:
+        from uv import find_uv_bin  # the uv wheel installed beside nox (tools/dev.py does)
+    except ImportError:
+        return None
+    try:
+        return find_uv_bin()
+    except FileNotFoundError:
+        return None
+
+
+def _build_all(session: nox.Session) -> None:
+    if DIST_DIR.exists():
+        session.log(f"wiping {DIST_DIR}")
+        shutil.rmtree(DIST_DIR)
+    DIST_DIR.mkdir()
+    uv = _uv()
+    if uv:
+        session.log(f"building an sdist, then a wheel from it, for {len(REPO.packages)} packages")
+        for package in REPO.packages:
+            session.run(
+                uv, "build", "--python", sys.executable, "--out-dir", str(DIST_DIR),
+                str(package.path), external=True,
+            )  # fmt: skip
+        return
+    # No uv: `python -m build` from a venv of its own, so no session venv gets `build` in it.
+    tools = ROOT / ".nox" / "_build-tools"
+    python = tools / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+    if not python.exists():
+        session.run(sys.executable, "-m", "virtualenv", "-q", str(tools), external=True)
+    session.run(str(python), "-m", "pip", "install", "-q", "build", external=True)
+    for package in REPO.packages:
+        session.run(
+            str(python), "-m", "build", "--outdir", str(DIST_DIR), str(package.path), external=True
+        )
+
+
+def _dists(session: nox.Session) -> dict[str, Path]:
+    """Wheel paths by distribution name, building and checking them if not yet done."""
+    if _Dists.failed:
+        session.error("building the distributions failed earlier in this nox run (see above)")
+    if _Dists.wheels is None:
+        _Dists.failed = True
+        _build_all(session)
+        session.log("checking the built distributions")
+        session.run(
+            sys.executable, "-m", "tools.check_wheels", "dist", str(DIST_DIR), external=True
+        )
+        _Dists.wheels = wheel_files(DIST_DIR)
+        _Dists.failed = False
+    else:
+        session.log(f"distributions already built in this nox run: {DIST_DIR}")
+    return _Dists.wheels
+
+
+def _install_wheels(session: nox.Session, packages: list[Package], *extra: str) -> None:
+    """Install the packages from the tree's wheels (plus extra requirements), then verify it."""
+    wheels = _dists(session)
+    files = [str(wheels[p.dist]) for p in packages]
+    session.log(f"installing from wheels: {', '.join(p.dist for p in packages)}")
+    if session.venv_backend == "uv":
+        reinstall = [f"--reinstall-package={p.dist}" for p in packages]
+        session.install(*reinstall, *files, *extra)
+    else:
+        session.install(*files, *extra)
+        session.install("--force-reinstall", "--no-deps", *files)
+    session.log("verifying the venv holds exactly these aiostrata distributions, from these wheels")
+    session.run(
+        "python",
+        "-m",
+        "tools.check_wheels",
+        "installed",
+        str(DIST_DIR),
+        *(p.dist for p in packages),
+    )
+
+
+def _run_each(session: nox.Session, commands: list[tuple[str, Path, list[str]]]) -> None:
+    """Run every (label, cwd, argv) even when one fails; fail the session at the end if any did."""
+    failed = []
+    for label, cwd, argv in commands:
+        session.log(f"--- {label}")
+        try:
+            with session.chdir(cwd):
+                session.run(*argv)
+        except CommandFailed:
+            failed.append(label)
+    if failed:
+        session.error(f"failed: {', '.join(failed)}")
+
+
+def _has_python(directory: Path) -> bool:
+    """True if the folder holds Python files (mypy refuses a target without any)."""
+    return any(directory.rglob("*.py"))
+
+
+def _test_requirements() -> list[str]:
+    reqs: set[str] = set()
+    for package in REPO.packages:
+        reqs.update(nox.project.dependency_groups(package.pyproject, "test"))
+    return sorted(reqs)
+
+
+# ---------------------------------------------------------------------------------------------
+# sessions
+# ---------------------------------------------------------------------------------------------
+
+
+@nox.session(reuse_venv=True)
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check over the whole repo (config: root pyproject.toml)."""
+    session.install("ruff")
+    session.run("ruff", "--version")
+    _run_each(
+        session,
+        [
+            ("ruff check", ROOT, ["ruff", "check", "."]),
+            ("ruff format --check", ROOT, ["ruff", "format", "--check", "--diff", "."]),
+        ],
+    )
+
+
+@nox.session(venv_backend="none")
+def build(session: nox.Session) -> None:
+    """An sdist and a wheel for every package into .nox-dist/, then check their contents."""
+    _dists(session)
+
+
+@nox.session
+@nox.parametrize("folder", [p.folder for p in REPO.packages], ids=[p.folder for p in REPO.packages])
+def tests(session: nox.Session, folder: str) -> None:
+    """One package's tests against its wheel, in a fresh venv holding only what it declares."""
+    package = REPO.by_folder[folder]
+    if not package.tests.is_dir():
+        session.error(f"{package.tests} does not exist: every package must have tests")
+    _install_wheels(
+        session,
+        REPO.closure(package),
+        *nox.project.dependency_groups(package.pyproject, "test"),
+    )
+    session.log(f"running {folder}'s tests against the installed wheel (rootdir {package.path})")
+    with session.chdir(package.path):
+        session.run(
+            "pytest", "-c", "pyproject.toml", "--rootdir", ".", "--import-mode=importlib",
+            "tests", *session.posargs,
+        )  # fmt: skip
+
+
+@nox.session(reuse_venv=True)
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict (config: root pyproject.toml): src, tests, tests-integration, demo, tools."""
+    integration = nox.project.dependency_groups(ROOT_PYPROJECT, "integration")
+    requirements = {*REPO.third_party_requires(), *_test_requirements(), *integration}
+    session.install("mypy", "nox", "uv", *sorted(requirements))
+    mypy = ["mypy", "--config-file", str(ROOT / "pyproject.toml")]
+    mypy += ["--cache-dir", str(ROOT / ".mypy_cache")]
+    commands: list[tuple[str, Path, list[str]]] = [
+        ("src of all packages", ROOT, [*mypy, *(f"--package={p.module}" for p in REPO.packages)]),
+    ]
+    # Each package's tests/ is checked from inside it, as top-level modules (pytest puts tests/ on
+    # sys.path via `pythonpath`): the seven tests/ folders would collide if checked in one run.
+    commands += [
+        (f"packages/{p.folder}/tests", p.tests, [*mypy, "."])
+        for p in REPO.packages
+        if _has_python(p.tests)
+    ]
+    integration_dir = ROOT / "tests-integration"
+    if _has_python(integration_dir):
+        commands.append(("tests-integration", integration_dir, [*mypy, "."]))
+    tooling = ["noxfile.py", "tools"] + (["demo"] if _has_python(ROOT / "demo") else [])
+    commands.append((" ".join(tooling), ROOT, [*mypy, *tooling]))
+    _run_each(session, commands)
+
+
+@nox.session
+def layers(session: nox.Session) -> None:
+    """import-linter: who may import whom (contracts: [tool.importlinter] in root pyproject)."""
+    _install_wheels(session, REPO.packages, "import-linter")
+    session.run("lint-imports", str(ROOT / "pyproject.toml"))
+
+
+@nox.session(reuse_venv=True)
+def deps(session: nox.Session) -> None:
+    """Declared vs imported dependencies: siblings (tools/check_sibling_deps.py), deptry."""
+    # deptry maps distributions to modules from the installed metadata: install what is declared.
+    session.install("deptry", *REPO.third_party_requires(), *_test_requirements())
+    deptry = ["deptry", "src", "--known-first-party", "aiostrata"]
+    # Every sibling is "aiostrata" to deptry, never reported as unused (DEP002) by it.
+    deptry += ["--package-module-name-map", ",".join(f"{d}=aiostrata" for d in SIBLING_DISTS)]
+    deptry += ["--per-rule-ignores", "DEP002=" + "|".join(SIBLING_DISTS)]
+    commands: list[tuple[str, Path, list[str]]] = [
+        (
+            "sibling imports == sibling dependencies",
+            ROOT,
+            ["python", "-m", "tools.check_sibling_deps"],
+        )
+    ]
+    commands += [(f"deptry packages/{p.folder}", p.path, deptry) for p in REPO.packages]
+    _run_each(session, commands)
+
+
+@nox.session
+def integration(session: nox.Session) -> None:
+    """tests-integration/ against the meta-package `aiostrata` installed from the wheels."""
+    if not (ROOT / "tests-integration").is_dir():
+        session.error("tests-integration/ does not exist")
+    web = REPO.by_module["aiostrata.web"]
+    _install_wheels(
+        session, REPO.closure(web), *nox.project.dependency_groups(ROOT_PYPROJECT, "integration")
+    )
+    session.log("running tests-integration/ (cwd: repo root, so `demo.app` is importable)")
+    # `python -m pytest` puts the cwd (the repo root) on sys.path, for `import demo.app`.
+    session.run(
+        "python", "-m", "pytest", "tests-integration", "--rootdir", str(ROOT),
+        "--import-mode=importlib", "-p", "asyncio", "-o", "asyncio_mode=auto",
+        "-o", "asyncio_default_fixture_loop_scope=function", "--timeout=60",
+        "--strict-markers", "-o", "xfail_strict=true", "-p", "no:cacheprovider",
+        *session.posargs,
+    )  # fmt: skip
+
+
+@nox.session
+def api(session: nox.Session) -> None:
+    """Print the API coverage figure of aiostrata.web against aiohttp.web's reference.
+
+    A low figure never fails the session (it measures progress); an aiostrata.web that cannot
+    be imported does. Skipped, with a message, when ../shared/tools/api_coverage.py is absent.
+    """
+    tool = SHARED / "tools" / "api_coverage.py"
+    if not tool.is_file():
+        session.log(f"SKIPPED: {tool} does not exist, so there is no API coverage figure")
+        return
+    web = REPO.by_module["aiostrata.web"]
+    _install_wheels(session, REPO.closure(web))
+    session.run("python", str(tool), *session.posargs)
+
+
+@nox.session(default=False, reuse_venv=True)
+def demo(session: nox.Session) -> None:
+    """Serve demo/app.py: python -m aiostrata.web -H 127.0.0.1 -P 8080 demo.app:init_app.
+
+    Override with posargs: nox -s demo -- -H 0.0.0.0 -P 9000 [target] [args for init_app]
+    """
+    parser = argparse.ArgumentParser(prog="nox -s demo --")
+    parser.add_argument("-H", "--hostname", default="127.0.0.1")
+    parser.add_argument("-P", "--port", default="8080")
+    parser.add_argument("target", nargs="?", default="demo.app:init_app")
+    args, rest = parser.parse_known_args(session.posargs)
+    session.install(*(f"--editable={p.path}" for p in REPO.packages))
+    session.log(f"serving {args.target} on http://{args.hostname}:{args.port}/ (Ctrl+C stops)")
+    session.run(
+        "python", "-m", "aiostrata.web", "-H", args.hostname, "-P", str(args.port), args.target,
+        *rest,
+    )  # fmt: skip
