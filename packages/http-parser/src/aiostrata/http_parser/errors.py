@@ -1,0 +1,96 @@
+"""Typed protocol errors, each carrying the HTTP status it maps to.
+
+A parse error must never escape as a bare ``ValueError``: the connection layer
+turns every :class:`HttpProcessingError` into a response with ``code`` and then
+closes the connection, so a client's mistake is always a clear 4xx, never a 500.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+__all__ = (
+    "BadHttpMessage",
+    "BadStatusLine",
+    "ContentLengthError",
+    "HttpProcessingError",
+    "InvalidHeader",
+    "LineTooLong",
+    "PayloadTooLarge",
+    "TransferEncodingError",
+    "UnsupportedContentEncoding",
+    "UnsupportedTransferCoding",
+    "UnsupportedVersion",
+)
+
+
+class HttpProcessingError(Exception):
+    """Base of every wire-level error; ``code`` is the status to answer with."""
+
+    code: int = HTTPStatus.BAD_REQUEST
+    message: str = "Bad Request"
+
+    def __init__(self, message: str = "", *, code: int | None = None) -> None:
+        if code is not None:
+            self.code = code
+        if message:
+            self.message = message
+        super().__init__(self.message)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.code}, message={self.message!r}>"
+
+
+class BadHttpMessage(HttpProcessingError):
+    """The bytes are not a well-formed HTTP/1.x message (400)."""
+
+
+class BadStatusLine(BadHttpMessage):
+    """The request line is malformed (400)."""
+
+
+class InvalidHeader(BadHttpMessage):
+    """A header field line is malformed or its value is not acceptable (400)."""
+
+
+class TransferEncodingError(BadHttpMessage):
+    """The chunked framing is broken (400)."""
+
+
+class ContentLengthError(BadHttpMessage):
+    """The body ended before Content-Length bytes arrived, or the value is invalid (400)."""
+
+
+class LineTooLong(HttpProcessingError):
+    """A size limit on the head was exceeded (414 for the request line, 431 for fields)."""
+
+    code = HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+    message = "Request Header Fields Too Large"
+
+
+class PayloadTooLarge(HttpProcessingError):
+    """The body exceeds the configured maximum (413)."""
+
+    code = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    message = "Payload Too Large"
+
+
+class UnsupportedVersion(HttpProcessingError):
+    """A well-formed but unsupported protocol version (505)."""
+
+    code = HTTPStatus.HTTP_VERSION_NOT_SUPPORTED
+    message = "HTTP Version Not Supported"
+
+
+class UnsupportedTransferCoding(HttpProcessingError):
+    """A transfer coding other than chunked (501, RFC 9112 6.1)."""
+
+    code = HTTPStatus.NOT_IMPLEMENTED
+    message = "Not Implemented: transfer coding"
+
+
+class UnsupportedContentEncoding(HttpProcessingError):
+    """A request Content-Encoding the server cannot decode (415)."""
+
+    code = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
+    message = "Unsupported Media Type"

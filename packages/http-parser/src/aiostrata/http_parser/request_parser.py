@@ -1,0 +1,515 @@
+"""The sans-IO HTTP/1.1 request parser (RFC 9112).
+
+Feed it bytes as they arrive, in any split; it returns events in wire order.
+It owns no socket and no event loop. Policy, chosen for strictness because a
+lenient parser behind a proxy is how requests get smuggled:
+
+- Lines end in CRLF. A bare LF or a bare CR anywhere in the head, a chunk-size
+  line or the trailers is a 400 (RFC 9112 2.2 allows, but does not require,
+  accepting bare LF; we never do).
+- obs-fold, whitespace before a field's colon, and CTL bytes in values are 400s.
+- Framing: Transfer-Encoding must be exactly ``chunked``; with Content-Length
+  it is a 400; on HTTP/1.0 it is a 400. Content-Length is ASCII digits, and
+  differing duplicates are a 400. Keyword matching is ASCII-only, so that no
+  Unicode case folding can turn ``chunKed`` (KELVIN SIGN) into ``chunked``.
+- The body framing of a request never depends on its method (HEAD included).
+- After the first error nothing more is parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
+
+from .errors import (
+    BadHttpMessage,
+    BadStatusLine,
+    ContentLengthError,
+    HttpProcessingError,
+    InvalidHeader,
+    LineTooLong,
+    PayloadTooLarge,
+    TransferEncodingError,
+    UnsupportedTransferCoding,
+    UnsupportedVersion,
+)
+from .events import (
+    CHUNK_END,
+    BodyData,
+    Event,
+    MessageComplete,
+    ParseError,
+    RequestHead,
+    UpgradedData,
+)
+from .limits import ParserLimits
+from .messages import RawRequestMessage
+from .versions import HttpVersion, HttpVersion10, HttpVersion11
+
+__all__ = ("HttpRequestParser",)
+
+_TOKEN: Final = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_VERSION: Final = re.compile(rb"HTTP/([0-9])\.([0-9])")
+# Request-target: visible ASCII only; never a fragment (RFC 9112 3.2).
+_BAD_TARGET_BYTE: Final = re.compile(rb"[^\x21-\x7e]|#")
+# Field values: VCHAR, obs-text, SP and HTAB (RFC 9110 5.5); no CTL, CR, LF or NUL.
+_BAD_VALUE_BYTE: Final = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
+_BARE_LF: Final = re.compile(rb"(?<!\r)\n")
+_BARE_CR: Final = re.compile(rb"\r(?!\n)")
+_DIGITS: Final = re.compile(rb"[0-9]{1,18}")
+_HEX: Final = re.compile(rb"[0-9A-Fa-f]{1,16}")
+# chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ) (RFC 9112 7.1.1)
+_CHUNK_EXT: Final = re.compile(
+    rb"(?:[ \t]*;[ \t]*[!#$%&\'*+\-.^_`|~0-9A-Za-z]+"
+    rb"(?:[ \t]*=[ \t]*(?:[!#$%&\'*+\-.^_`|~0-9A-Za-z]+"
+    rb'|"(?:[\t !#-\[\]-~\x80-\xff]|\\[\t -~\x80-\xff])*"))?)*'
+)
+# uri-host [ ":" port ], strict enough to refuse spaces, userinfo and paths.
+_HOST: Final = re.compile(
+    r"(?:\[[0-9A-Fa-f:.]+\]|\[v[0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+\]"
+    r"|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?"
+)
+_PORT: Final = re.compile(r"[0-9]{1,5}")
+_SUPPORTED_CODINGS: Final = frozenset({"gzip", "deflate", "br", "zstd"})
+
+_HEAD, _BODY_LENGTH, _CHUNK_SIZE, _CHUNK_DATA, _CHUNK_CRLF, _TRAILERS, _UPGRADED, _DONE = range(8)
+
+
+def _ascii_lower(value: str) -> str | None:
+    """Lower-case ``value`` if it is ASCII; ``None`` if not (no Unicode case folding)."""
+    return value.lower() if value.isascii() else None
+
+
+def _comma_tokens(values: list[str]) -> list[str]:
+    tokens: list[str] = []
+    for value in values:
+        for part in value.split(","):
+            part = part.strip(" \t")
+            if part:
+                lowered = _ascii_lower(part)
+                # A non-ASCII token matches nothing we act on; keep it unmatched.
+                tokens.append(lowered if lowered is not None else "\x00" + part)
+    return tokens
+
+
+class HttpRequestParser:
+    """Incremental request parser: ``feed_data(bytes) -> list[Event]``."""
+
+    def __init__(self, limits: ParserLimits | None = None) -> None:
+        self.limits = limits if limits is not None else ParserLimits()
+        self._buf = b""
+        self._state = _HEAD
+        self._remaining = 0  # body bytes left (length) or chunk bytes left
+        self._body_seen = 0
+        self._empty_lines = 0
+        self._trailer_count = 0
+        self._trailer_size = 0
+        self._trailers: list[tuple[str, str]] = []
+        self._close_after = False
+        self._upgrade_after = False
+
+    @property
+    def upgraded(self) -> bool:
+        """True once the connection was handed over by an Upgrade or CONNECT head."""
+        return self._state == _UPGRADED
+
+    @property
+    def done(self) -> bool:
+        """True after an error or a message that ends the connection."""
+        return self._state == _DONE
+
+    @property
+    def idle(self) -> bool:
+        """True between messages with nothing of the next one buffered."""
+        return self._state == _HEAD and not self._buf
+
+    def feed_eof(self) -> list[Event]:
+        """The peer closed its side; a message cut short is an error."""
+        if self._state in (_HEAD, _DONE, _UPGRADED):
+            if self._state == _HEAD and self._buf.strip(b"\r\n"):
+                self._state = _DONE
+                return [ParseError(BadHttpMessage("Connection closed inside a request head"))]
+            return []
+        cut_short = self._state == _BODY_LENGTH
+        self._state = _DONE
+        if cut_short:
+            return [ParseError(ContentLengthError("Not enough data to satisfy content length"))]
+        return [ParseError(TransferEncodingError("Not enough data to satisfy transfer length"))]
+
+    def feed_data(self, data: bytes) -> list[Event]:
+        """Parse as much of the buffered bytes as possible."""
+        if self._state == _DONE:
+            return []
+        if self._state == _UPGRADED:
+            return [UpgradedData(bytes(data))] if data else []
+        buf = self._buf + data if self._buf else bytes(data)
+        events: list[Event] = []
+        pos = 0
+        try:
+            while pos < len(buf):
+                state = self._state
+                if state == _HEAD:
+                    pos = self._parse_head(buf, pos, events)
+                elif state == _BODY_LENGTH:
+                    pos = self._parse_length_body(buf, pos, events)
+                elif state == _CHUNK_SIZE:
+                    pos = self._parse_chunk_size(buf, pos, events)
+                elif state == _CHUNK_DATA:
+                    pos = self._parse_chunk_data(buf, pos, events)
+                elif state == _CHUNK_CRLF:
+                    pos = self._parse_chunk_crlf(buf, pos)
+                elif state == _TRAILERS:
+                    pos = self._parse_trailers(buf, pos, events)
+                elif state == _UPGRADED:
+                    if pos < len(buf):
+                        events.append(UpgradedData(buf[pos:]))
+                    pos = len(buf)
+                    break
+                else:  # _DONE: a message that closes the connection was complete
+                    pos = len(buf)
+                    break
+                if pos < 0:  # need more bytes
+                    pos = ~pos
+                    break
+        except HttpProcessingError as exc:
+            self._state = _DONE
+            self._buf = b""
+            events.append(ParseError(exc))
+            return events
+        self._buf = buf[pos:] if pos < len(buf) else b""
+        return events
+
+    # -- head --------------------------------------------------------------
+
+    def _parse_head(self, buf: bytes, pos: int, events: list[Event]) -> int:
+        limits = self.limits
+        while buf.startswith(b"\r\n", pos):  # RFC 9112 2.2: ignore leading empty lines
+            self._empty_lines += 1
+            if self._empty_lines > limits.max_empty_lines:
+                raise BadHttpMessage("Too many empty lines before the request line")
+            pos += 2
+        if pos >= len(buf) or buf[pos:] == b"\r":
+            return ~pos
+        end = buf.find(b"\r\n\r\n", pos)
+        if end == -1:
+            self._check_partial_head(buf, pos)
+            return ~pos
+        if end - pos + 4 > limits.max_head_size:
+            raise LineTooLong("Request head too large")
+        head = buf[pos:end]
+        if _BARE_LF.search(head) or _BARE_CR.search(head):
+            raise BadHttpMessage("Bare CR or LF in the request head")
+        self._empty_lines = 0
+        message = self._parse_message(head.split(b"\r\n"))
+        pos = end + 4
+        self._start_body(message, events)
+        return pos
+
+    def _check_partial_head(self, buf: bytes, pos: int) -> None:
+        """Fail early on a head that can never become valid, instead of buffering it."""
+        partial = buf[pos:]
+        limits = self.limits
+        # A trailing CR may be the start of the CRLF that ends a line: not counted.
+        body = partial[:-1] if partial.endswith(b"\r") else partial
+        line_end = body.find(b"\r\n")
+        if (len(body) if line_end == -1 else line_end) > limits.max_line_size:
+            raise LineTooLong("Request line too long", code=414)
+        if len(partial) > limits.max_head_size:
+            raise LineTooLong("Request head too large")
+        last_line_start = body.rfind(b"\r\n") + 2 if line_end != -1 else 0
+        if line_end != -1 and len(body) - last_line_start > limits.max_field_size:
+            raise LineTooLong("Header field too long")
+        if _BARE_LF.search(body) or _BARE_CR.search(body):
+            raise BadHttpMessage("Bare CR or LF in the request head")
+
+    def _parse_message(self, lines: list[bytes]) -> RawRequestMessage:
+        limits = self.limits
+        request_line = lines[0]
+        if len(request_line) > limits.max_line_size:
+            raise LineTooLong("Request line too long", code=414)
+        method, target, version = self._parse_request_line(request_line)
+        if len(lines) - 1 > limits.max_headers:
+            raise LineTooLong("Too many header fields")
+        pairs: list[tuple[str, str]] = []
+        raw: list[tuple[bytes, bytes]] = []
+        for line in lines[1:]:
+            name, value = self._parse_field(line)
+            raw.append((name, value))
+            pairs.append((name.decode("ascii"), value.decode("utf-8", "surrogateescape")))
+        headers = CIMultiDictProxy(CIMultiDict(pairs))
+        return self._interpret(method, target, version, headers, tuple(raw))
+
+    def _parse_request_line(self, line: bytes) -> tuple[str, str, HttpVersion]:
+        parts = line.split(b" ")
+        if len(parts) != 3:
+            raise BadStatusLine(f"Invalid request line: {line[:100]!r}")
+        method, target, version_bytes = parts
+        if not _TOKEN.fullmatch(method):
+            raise BadStatusLine(f"Invalid method: {method[:100]!r}")
+        version_match = _VERSION.fullmatch(version_bytes)
+        if version_match is None:
+            raise BadStatusLine(f"Invalid HTTP version: {version_bytes[:100]!r}")
+        version = HttpVersion(int(version_match[1]), int(version_match[2]))
+        if version not in (HttpVersion10, HttpVersion11):
+            raise UnsupportedVersion(f"Unsupported HTTP version: {version.major}.{version.minor}")
+        if not target or _BAD_TARGET_BYTE.search(target):
+            raise BadStatusLine(f"Invalid request target: {target[:100]!r}")
+        return method.decode("ascii"), target.decode("ascii"), version
+
+    def _parse_field(self, line: bytes) -> tuple[bytes, bytes]:
+        if len(line) > self.limits.max_field_size:
+            raise LineTooLong("Header field too long")
+        name, colon, value = line.partition(b":")
+        if not colon:
+            raise InvalidHeader(f"Missing colon in field line: {line[:100]!r}")
+        if not _TOKEN.fullmatch(name):
+            # Also rejects obs-fold (leading SP/HTAB) and whitespace before the colon.
+            raise InvalidHeader(f"Invalid field name: {name[:100]!r}")
+        value = value.strip(b" \t")
+        if _BAD_VALUE_BYTE.search(value):
+            raise InvalidHeader(f"Invalid characters in the value of {name[:100]!r}")
+        return name, value
+
+    def _interpret(
+        self,
+        method: str,
+        target: str,
+        version: HttpVersion,
+        headers: CIMultiDictProxy[str],
+        raw_headers: tuple[tuple[bytes, bytes], ...],
+    ) -> RawRequestMessage:
+        hosts = headers.getall("Host", [])
+        if len(hosts) > 1:
+            raise BadHttpMessage("Duplicate Host header")
+        if version == HttpVersion11 and not hosts:
+            raise BadHttpMessage("Missing Host header")  # RFC 9112 3.2
+        if hosts and not _HOST.fullmatch(hosts[0]):
+            raise BadHttpMessage(f"Invalid Host header: {hosts[0][:100]!r}")
+
+        url = self._parse_target(method, target)
+
+        connection = _comma_tokens(headers.getall("Connection", []))
+        if version == HttpVersion11:
+            should_close = "close" in connection
+        else:
+            should_close = "keep-alive" not in connection
+
+        chunked = False
+        encodings = headers.getall("Transfer-Encoding", [])
+        lengths = headers.getall("Content-Length", [])
+        if encodings:
+            if version == HttpVersion10:
+                raise BadHttpMessage("Transfer-Encoding is not allowed in HTTP/1.0")
+            if lengths:
+                raise BadHttpMessage("Transfer-Encoding with Content-Length")  # RFC 9112 6.3
+            codings = _comma_tokens(encodings)
+            if not codings or codings[-1] != "chunked":
+                raise BadHttpMessage("Transfer-Encoding must end in chunked")  # RFC 9112 6.3
+            if codings.count("chunked") > 1:
+                raise BadHttpMessage("chunked applied more than once")  # RFC 9112 7.1
+            if len(codings) > 1:
+                raise UnsupportedTransferCoding(f"Unsupported transfer coding: {codings[0]!r}")
+            chunked = True
+        if lengths:
+            if any(not _DIGITS.fullmatch(v.encode("utf-8", "surrogateescape")) for v in lengths):
+                raise ContentLengthError("Invalid Content-Length")
+            if len(set(lengths)) > 1:
+                raise ContentLengthError("Conflicting Content-Length values")
+
+        upgrade_tokens = _comma_tokens(headers.getall("Upgrade", []))
+        upgrade = ("upgrade" in connection and bool(upgrade_tokens)) or method == "CONNECT"
+
+        compression = None
+        content_encoding = headers.get("Content-Encoding")
+        if content_encoding is not None:
+            lowered = _ascii_lower(content_encoding.strip(" \t"))
+            if lowered in _SUPPORTED_CODINGS:
+                compression = lowered
+
+        return RawRequestMessage(
+            method,
+            target,
+            version,
+            headers,
+            raw_headers,
+            should_close,
+            compression,
+            upgrade,
+            chunked,
+            url,
+        )
+
+    def _parse_target(self, method: str, target: str) -> URL:
+        try:
+            if method == "CONNECT":
+                # RFC 9112 3.2.3: authority-form only, a non-empty host and port
+                # (RFC 9110 9.3.6: an empty or invalid port is a 400).
+                host, _, port = target.rpartition(":")
+                if (
+                    not _HOST.fullmatch(target)
+                    or not host
+                    or not _PORT.fullmatch(port)
+                    or int(port) > 65535
+                ):
+                    raise BadStatusLine(f"Invalid CONNECT target: {target[:100]!r}")
+                return URL.build(authority=target, encoded=True)
+            if target.startswith("/"):
+                path, _, query = target.partition("?")
+                return URL.build(path=path, query_string=query, encoded=True)
+            if target == "*":
+                if method != "OPTIONS":
+                    raise BadStatusLine("Asterisk-form is only allowed for OPTIONS")
+                return URL.build(path="*", encoded=True)
+            url = URL(target, encoded=True)
+            valid = url.absolute and url.scheme in ("http", "https") and bool(url.host)
+            _ = url.explicit_port  # yarl splits the authority lazily: a bad port raises here
+        except (ValueError, TypeError) as exc:
+            raise BadStatusLine(f"Invalid request target: {target[:100]!r}") from exc
+        if not valid:
+            raise BadStatusLine(f"Invalid request target: {target[:100]!r}")
+        return url
+
+    def _start_body(self, message: RawRequestMessage, events: list[Event]) -> None:
+        self._close_after = message.should_close
+        length = 0
+        if message.chunked:
+            length = -1
+        elif "Content-Length" in message.headers:
+            length = int(message.headers["Content-Length"])
+        max_body = self.limits.max_body_size
+        if max_body is not None and length > max_body:
+            raise PayloadTooLarge(f"Content-Length {length} exceeds the limit of {max_body}")
+        takes_over = message.upgrade and (
+            message.method == "CONNECT"
+            or "websocket" in _comma_tokens(message.headers.getall("Upgrade", []))
+        )
+        if takes_over and length != 0:
+            raise BadHttpMessage("An upgrade request cannot carry a body")
+        self._upgrade_after = takes_over
+        self._body_seen = 0
+        events.append(RequestHead(message, has_body=length != 0))
+        if length == 0:
+            self._finish(events)
+        elif length > 0:
+            self._remaining = length
+            self._state = _BODY_LENGTH
+        else:
+            self._state = _CHUNK_SIZE
+
+    def _finish(self, events: list[Event]) -> None:
+        if self._trailers:
+            events.append(MessageComplete(tuple(self._trailers)))
+            self._trailers = []
+        else:
+            events.append(MessageComplete())
+        if self._upgrade_after:
+            self._state = _UPGRADED
+        elif self._close_after:
+            self._state = _DONE
+        else:
+            self._state = _HEAD
+
+    # -- bodies ------------------------------------------------------------
+
+    def _count_body(self, size: int) -> None:
+        self._body_seen += size
+        max_body = self.limits.max_body_size
+        if max_body is not None and self._body_seen > max_body:
+            raise PayloadTooLarge(f"Body exceeds the limit of {max_body}")
+
+    def _parse_length_body(self, buf: bytes, pos: int, events: list[Event]) -> int:
+        available = len(buf) - pos
+        take = min(available, self._remaining)
+        if take:
+            events.append(BodyData(buf[pos : pos + take] if take != len(buf) else buf))
+            self._remaining -= take
+            pos += take
+        if self._remaining == 0:
+            self._finish(events)
+            return pos
+        return ~pos
+
+    def _parse_chunk_size(self, buf: bytes, pos: int, events: list[Event]) -> int:
+        end = buf.find(b"\r\n", pos)
+        limit = self.limits.max_chunk_line_size
+        if end == -1:
+            partial = buf[pos:]
+            if len(partial.removesuffix(b"\r")) > limit:
+                raise TransferEncodingError("Chunk-size line too long")
+            if b"\n" in partial or _BARE_CR.search(partial.rstrip(b"\r")):
+                raise TransferEncodingError("Bare CR or LF in a chunk-size line")
+            return ~pos
+        line = buf[pos:end]
+        if len(line) > limit:
+            raise TransferEncodingError("Chunk-size line too long")
+        size_end = len(line)
+        for index, byte in enumerate(line):
+            if byte in b"; \t":
+                size_end = index
+                break
+        size_bytes, extensions = line[:size_end], line[size_end:]
+        if not _HEX.fullmatch(size_bytes):
+            raise TransferEncodingError(f"Invalid chunk size: {size_bytes[:32]!r}")
+        if extensions and not _CHUNK_EXT.fullmatch(extensions):
+            raise TransferEncodingError("Invalid chunk extension")
+        size = int(size_bytes, 16)
+        pos = end + 2
+        if size == 0:
+            self._state = _TRAILERS
+            self._trailer_count = 0
+            self._trailer_size = 0
+            return pos
+        self._count_body(size)
+        self._remaining = size
+        self._state = _CHUNK_DATA
+        return pos
+
+    def _parse_chunk_data(self, buf: bytes, pos: int, events: list[Event]) -> int:
+        take = min(len(buf) - pos, self._remaining)
+        events.append(BodyData(buf[pos : pos + take] if take != len(buf) else buf))
+        self._remaining -= take
+        pos += take
+        if self._remaining == 0:
+            events.append(CHUNK_END)
+            self._state = _CHUNK_CRLF
+        return pos
+
+    def _parse_chunk_crlf(self, buf: bytes, pos: int) -> int:
+        if len(buf) - pos < 2:
+            if buf[pos:] not in (b"", b"\r"):
+                raise TransferEncodingError("Chunk data does not end in CRLF")
+            return ~pos
+        if buf[pos : pos + 2] != b"\r\n":
+            raise TransferEncodingError("Chunk data does not end in CRLF")
+        self._state = _CHUNK_SIZE
+        return pos + 2
+
+    def _parse_trailers(self, buf: bytes, pos: int, events: list[Event]) -> int:
+        limits = self.limits
+        while True:
+            end = buf.find(b"\r\n", pos)
+            if end == -1:
+                partial = buf[pos:]
+                if self._trailer_size + len(partial) > limits.max_trailer_size:
+                    raise LineTooLong("Trailer section too large", code=400)
+                if b"\n" in partial or _BARE_CR.search(partial.rstrip(b"\r")):
+                    raise BadHttpMessage("Bare CR or LF in the trailer section")
+                return ~pos
+            line = buf[pos:end]
+            pos = end + 2
+            if not line:
+                self._finish(events)
+                return pos
+            self._trailer_count += 1
+            self._trailer_size += len(line) + 2
+            if self._trailer_count > limits.max_trailers:
+                raise LineTooLong("Too many trailer fields", code=400)
+            if self._trailer_size > limits.max_trailer_size:
+                raise LineTooLong("Trailer section too large", code=400)
+            if b"\r" in line:
+                raise BadHttpMessage("Bare CR in the trailer section")
+            name, value = self._parse_field(line)
+            self._trailers.append((name.decode("ascii"), value.decode("utf-8", "surrogateescape")))

@@ -1,0 +1,169 @@
+"""Writing one response's bytes to a connection.
+
+The head is held back until the first body write (or the end), so that a small
+response leaves in a single ``transport.write``. Chunked framing and
+compression are layered on the body here, below the response objects, which
+only decide *whether* to use them.
+"""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+import zlib
+from typing import Final
+
+from multidict import CIMultiDict
+
+from .interfaces import WritableConnection
+from .serialize import encode_head
+
+__all__ = ("AbstractStreamWriter", "StreamWriter")
+
+_CRLF: Final = b"\r\n"
+
+
+class AbstractStreamWriter(abc.ABC):
+    """The payload writer a response writes through (``aiohttp.abc.AbstractStreamWriter``)."""
+
+    buffer_size: int = 0
+    output_size: int = 0
+    length: int | None = 0
+
+    @abc.abstractmethod
+    async def write(self, chunk: bytes | bytearray | memoryview) -> None:
+        """Write a chunk of the body."""
+
+    @abc.abstractmethod
+    async def write_eof(self, chunk: bytes = b"") -> None:
+        """Write the last chunk and end the message."""
+
+    @abc.abstractmethod
+    async def drain(self) -> None:
+        """Wait until the transport's buffer has room."""
+
+    @abc.abstractmethod
+    def enable_compression(self, encoding: str = "deflate", strategy: int | None = None) -> None:
+        """Compress the body from now on."""
+
+    @abc.abstractmethod
+    def enable_chunking(self) -> None:
+        """Use chunked transfer coding for the body."""
+
+    @abc.abstractmethod
+    async def write_headers(self, status_line: str, headers: CIMultiDict[str]) -> None:
+        """Queue the status line and headers; they leave with the first body bytes."""
+
+    def send_headers(self) -> None:  # noqa: B027 - optional hook with a no-op default
+        """Send queued headers now instead of waiting for the body."""
+
+
+class StreamWriter(AbstractStreamWriter):
+    """Writes a response to a :class:`~.interfaces.WritableConnection`."""
+
+    def __init__(
+        self,
+        protocol: WritableConnection,
+        loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        self._protocol = protocol
+        self.loop = loop
+        self.length: int | None = None
+        self.chunked = False
+        self.buffer_size = 0
+        self.output_size = 0
+        self._eof = False
+        self._compress: zlib._Compress | None = None
+        self._head: bytes | None = None
+
+    @property
+    def transport(self) -> asyncio.Transport | None:
+        return self._protocol.transport
+
+    @property
+    def protocol(self) -> WritableConnection:
+        return self._protocol
+
+    def enable_chunking(self) -> None:
+        self.chunked = True
+
+    def enable_compression(self, encoding: str = "deflate", strategy: int | None = None) -> None:
+        if encoding == "gzip":
+            wbits = 16 + zlib.MAX_WBITS
+        elif encoding == "deflate":
+            wbits = zlib.MAX_WBITS
+        else:
+            raise ValueError(f"unsupported content coding for responses: {encoding!r}")
+        self._compress = zlib.compressobj(
+            wbits=wbits, strategy=zlib.Z_DEFAULT_STRATEGY if strategy is None else strategy
+        )
+
+    async def write_headers(self, status_line: str, headers: CIMultiDict[str]) -> None:
+        self._head = encode_head(status_line, headers.items())
+
+    def send_headers(self) -> None:
+        if self._head is not None:
+            head, self._head = self._head, None
+            self._send(head)
+
+    async def write(self, chunk: bytes | bytearray | memoryview) -> None:
+        if self._eof:
+            raise RuntimeError("write() after write_eof()")
+        data = bytes(chunk)
+        if self._compress is not None and data:
+            data = self._compress.compress(data)
+        if data:
+            self._send_body(data)
+        elif self._head is not None:
+            self.send_headers()
+        if self.buffer_size > 2**16:
+            self.buffer_size = 0
+            await self.drain()
+
+    async def write_eof(self, chunk: bytes = b"") -> None:
+        if self._eof:
+            return
+        data = bytes(chunk)
+        if self._compress is not None:
+            data = (self._compress.compress(data) if data else b"") + self._compress.flush()
+        tail = b""
+        if self.chunked:
+            tail = (
+                (f"{len(data):x}\r\n".encode() + data + b"\r\n0\r\n\r\n") if data else b"0\r\n\r\n"
+            )
+        else:
+            tail = self._limit(data)
+        self._eof = True
+        self._send((self._head or b"") + tail)
+        self._head = None
+        await self.drain()
+
+    async def drain(self) -> None:
+        if self._protocol.transport is not None:
+            await self._protocol.writer_drain()
+
+    def _limit(self, data: bytes) -> bytes:
+        """Never write more than a declared Content-Length (RFC 9112 6.3)."""
+        if self.length is None:
+            return data
+        if len(data) > self.length:
+            data = data[: self.length]
+        self.length -= len(data)
+        return data
+
+    def _send_body(self, data: bytes) -> None:
+        data = f"{len(data):x}\r\n".encode() + data + _CRLF if self.chunked else self._limit(data)
+        if self._head is not None:
+            data = self._head + data
+            self._head = None
+        self._send(data)
+
+    def _send(self, data: bytes) -> None:
+        if not data:
+            return
+        transport = self._protocol.transport
+        if transport is None or transport.is_closing():
+            raise ConnectionResetError("Cannot write to closing transport")
+        self.buffer_size += len(data)
+        self.output_size += len(data)
+        transport.write(data)
