@@ -1,0 +1,53 @@
+"""Cookies a response sets: a ``SimpleCookie`` that also knows ``Partitioned``.
+
+Each morsel becomes one ``Set-Cookie`` field (RFC 6265 4.1: never folded into
+one line). Python before 3.14 has no ``partitioned`` attribute; rather than
+patch the standard library's ``Morsel`` class for every user, the jar here makes
+its own morsels that accept it.
+"""
+
+from __future__ import annotations
+
+import re
+from http.cookies import Morsel, SimpleCookie
+from typing import ClassVar, Final
+
+__all__ = ("EXPIRED", "ResponseCookies", "check_attribute")
+
+# RFC 6265 4.1.1: the date a deleted cookie expires at.
+EXPIRED: Final = "Thu, 01 Jan 1970 00:00:00 GMT"
+
+# RFC 6265 4.1.1: path-value and domain values are CHARs except CTLs and ";".
+_UNSAFE_ATTRIBUTE: Final = re.compile(r"[\x00-\x1f\x7f;]")
+
+
+def check_attribute(name: str, value: str) -> str:
+    """Refuse an attribute value that would add attributes or split the header."""
+    if _UNSAFE_ATTRIBUTE.search(value):
+        raise ValueError(f"invalid cookie {name}: {value!r}")
+    return value
+
+
+class _Morsel(Morsel[str]):
+    """A morsel that also accepts the ``partitioned`` flag (CHIPS)."""
+
+    _reserved: ClassVar[dict[str, str]] = {
+        **Morsel._reserved,  # type: ignore[attr-defined]
+        "partitioned": "Partitioned",
+    }
+    _flags: ClassVar[set[str]] = {
+        *Morsel._flags,  # type: ignore[attr-defined]
+        "partitioned",
+    }
+
+
+class ResponseCookies(SimpleCookie):
+    """The ``cookies`` jar of a response; its morsels accept ``partitioned``."""
+
+    # BaseCookie creates every morsel in this one (name-mangled) method.
+    def _BaseCookie__set(self, key: str, real_value: str, coded_value: str) -> None:  # noqa: N802
+        morsel = self.get(key)
+        if morsel is None:
+            morsel = _Morsel()
+        morsel.set(key, real_value, coded_value)
+        dict.__setitem__(self, key, morsel)
