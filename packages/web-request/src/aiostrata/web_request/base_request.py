@@ -1,0 +1,457 @@
+"""``BaseRequest``: one HTTP request as a handler sees it, without routing.
+
+Everything derived from the head is computed lazily and cached, because most
+handlers touch only a few attributes and the request is built for every
+message on the hot path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import json
+import socket
+import warnings
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from email.message import Message
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any, Final, Self
+from urllib.parse import parse_qsl
+
+from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
+from yarl import URL
+
+from aiostrata.http_parser import (
+    AbstractStreamWriter,
+    HttpVersion,
+    RawHeaders,
+    RawRequestMessage,
+    StreamReader,
+)
+from aiostrata.web_response import (
+    ETag,
+    HTTPBadRequest,
+    HTTPRequestEntityTooLarge,
+    StreamResponse,
+)
+
+from .conditional_headers import parse_etags, parse_http_date, parse_range
+from .cookie_header import parse_cookie_header
+from .forwarded import parse_forwarded
+from .interfaces import ConnectionInfo
+
+__all__ = ("BaseRequest",)
+
+# Methods whose body ``post()`` parses as a form (aiohttp's list).
+_POST_METHODS: Final = frozenset({"PATCH", "POST", "PUT", "TRACE", "DELETE"})
+_FORM_TYPES: Final = frozenset({"", "application/x-www-form-urlencoded", "multipart/form-data"})
+_sentinel: Any = object()
+
+
+def _parse_content_type(header: str | None) -> tuple[str, dict[str, str]]:
+    """Split a Content-Type into its lower-cased media type and its parameters."""
+    if not header:
+        return "application/octet-stream", {}
+    message = Message()
+    message["content-type"] = header
+    params = dict(message.get_params(failobj=[])[1:])
+    return message.get_content_type(), {k.lower(): str(v) for k, v in params.items()}
+
+
+class BaseRequest(MutableMapping[str, Any]):
+    """An incoming request; a dict-like bag of state shared with middlewares."""
+
+    ATTRS: Final = frozenset(
+        {"_message", "_protocol", "_payload_writer", "_payload", "_headers", "_method"}
+    )
+
+    def __init__(
+        self,
+        message: RawRequestMessage,
+        payload: StreamReader,
+        protocol: ConnectionInfo,
+        payload_writer: AbstractStreamWriter,
+        task: asyncio.Task[Any] | None,
+        loop: asyncio.AbstractEventLoop,
+        *,
+        client_max_size: int = 1024**2,
+        state: dict[str, Any] | None = None,
+        scheme: str | None = None,
+        host: str | None = None,
+        remote: str | None = None,
+    ) -> None:
+        self._message = message
+        self._protocol = protocol
+        self._payload_writer = payload_writer
+        self._payload = payload
+        self._headers: CIMultiDictProxy[str] = message.headers
+        self._method = message.method
+        self._version = message.version
+        url = message.url
+        self._absolute_url: URL | None = url if url.absolute else None
+        self._rel_url = url.relative() if url.absolute else url
+        self._state: dict[str, Any] = {} if state is None else state
+        self._task = task
+        self._loop = loop
+        self._client_max_size = client_max_size
+        self._read_bytes: bytes | None = None
+        self._post: MultiDictProxy[Any] | None = None
+        self._scheme_override = scheme
+        self._host_override = host
+        self._remote_override = remote
+
+    def clone(
+        self,
+        *,
+        method: str = _sentinel,
+        rel_url: URL | str = _sentinel,
+        headers: Mapping[str, str] = _sentinel,
+        scheme: str = _sentinel,
+        host: str = _sentinel,
+        remote: str = _sentinel,
+        client_max_size: int = _sentinel,
+    ) -> Self:
+        """A copy with some attributes replaced; body and connection are shared."""
+        if self._read_bytes is not None:
+            raise RuntimeError("Cannot clone request after reading its content")
+        changes: dict[str, Any] = {}
+        if method is not _sentinel:
+            changes["method"] = method
+        if rel_url is not _sentinel:
+            new_url = URL(rel_url)
+            changes["url"] = new_url
+            changes["path"] = str(new_url)
+        if headers is not _sentinel:
+            new_headers = CIMultiDictProxy(CIMultiDict(headers))
+            changes["headers"] = new_headers
+            changes["raw_headers"] = tuple(
+                (k.encode("utf-8"), v.encode("utf-8")) for k, v in new_headers.items()
+            )
+        return self._clone_with(
+            self._message._replace(**changes),
+            scheme=self._scheme_override if scheme is _sentinel else scheme,
+            host=self._host_override if host is _sentinel else host,
+            remote=self._remote_override if remote is _sentinel else remote,
+            client_max_size=(
+                self._client_max_size if client_max_size is _sentinel else client_max_size
+            ),
+        )
+
+    def _clone_with(
+        self,
+        message: RawRequestMessage,
+        *,
+        scheme: str | None,
+        host: str | None,
+        remote: str | None,
+        client_max_size: int,
+    ) -> Self:
+        return self.__class__(
+            message,
+            self._payload,
+            self._protocol,
+            self._payload_writer,
+            self._task,
+            self._loop,
+            client_max_size=client_max_size,
+            state=self._state.copy(),
+            scheme=scheme,
+            host=host,
+            remote=remote,
+        )
+
+    # -- connection --------------------------------------------------------
+
+    @property
+    def task(self) -> asyncio.Task[Any] | None:
+        return self._task
+
+    @property
+    def protocol(self) -> ConnectionInfo:
+        return self._protocol
+
+    @property
+    def transport(self) -> asyncio.Transport | None:
+        return self._protocol.transport
+
+    @property
+    def writer(self) -> AbstractStreamWriter:
+        return self._payload_writer
+
+    @property
+    def client_max_size(self) -> int:
+        return self._client_max_size
+
+    @property
+    def message(self) -> RawRequestMessage:
+        warnings.warn("Request.message is deprecated", DeprecationWarning, stacklevel=2)
+        return self._message
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        warnings.warn("request.loop property is deprecated", DeprecationWarning, stacklevel=2)
+        return self._loop
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        transport = self._protocol.transport
+        if transport is None:
+            return default
+        return transport.get_extra_info(name, default)
+
+    # -- the request line ----------------------------------------------------
+
+    @property
+    def version(self) -> HttpVersion:
+        return self._version
+
+    @property
+    def method(self) -> str:
+        return self._method
+
+    @cached_property
+    def scheme(self) -> str:
+        """'https' on a TLS transport, else 'http' (never taken from the request itself)."""
+        if self._scheme_override is not None:
+            return self._scheme_override
+        return "https" if self.get_extra_info("sslcontext") else "http"
+
+    @property
+    def secure(self) -> bool:
+        return self.scheme == "https"
+
+    @cached_property
+    def host(self) -> str:
+        """The override, else the absolute-form target's authority, else Host, else the FQDN.
+
+        RFC 9112 3.2.2: with an absolute-form target the Host header is ignored.
+        """
+        if self._host_override is not None:
+            return self._host_override
+        if self._absolute_url is not None:
+            authority = self._absolute_url.raw_authority
+            if authority:
+                return authority
+        host = self._headers.get("Host")
+        if host is not None:
+            return host
+        return socket.getfqdn()
+
+    @cached_property
+    def remote(self) -> str | None:
+        if self._remote_override is not None:
+            return self._remote_override
+        peername = self.get_extra_info("peername")
+        if isinstance(peername, (list, tuple)):
+            return str(peername[0])
+        return None if peername is None else str(peername)
+
+    @cached_property
+    def url(self) -> URL:
+        rel = self._rel_url
+        return URL.build(
+            scheme=self.scheme,
+            authority=self.host,
+            path=rel.raw_path,
+            query_string=rel.raw_query_string,
+            encoded=True,
+        )
+
+    @property
+    def rel_url(self) -> URL:
+        return self._rel_url
+
+    @property
+    def path(self) -> str:
+        return self._rel_url.path
+
+    @property
+    def raw_path(self) -> str:
+        return self._message.path
+
+    @property
+    def path_qs(self) -> str:
+        return str(self._rel_url)
+
+    @property
+    def query(self) -> MultiDictProxy[str]:
+        return self._rel_url.query
+
+    @property
+    def query_string(self) -> str:
+        return self._rel_url.query_string
+
+    # -- headers -------------------------------------------------------------
+
+    @property
+    def headers(self) -> CIMultiDictProxy[str]:
+        return self._headers
+
+    @property
+    def raw_headers(self) -> RawHeaders:
+        return self._message.raw_headers
+
+    @property
+    def keep_alive(self) -> bool:
+        return not self._message.should_close
+
+    @cached_property
+    def forwarded(self) -> tuple[MappingProxyType[str, str], ...]:
+        return parse_forwarded(self._headers.getall("Forwarded", []))
+
+    @cached_property
+    def cookies(self) -> Mapping[str, str]:
+        cookies: dict[str, str] = {}
+        for header in self._headers.getall("Cookie", []):
+            for name, value in parse_cookie_header(header).items():
+                cookies.setdefault(name, value)
+        return MappingProxyType(cookies)
+
+    @cached_property
+    def _content_type_parts(self) -> tuple[str, dict[str, str]]:
+        return _parse_content_type(self._headers.get("Content-Type"))
+
+    @property
+    def content_type(self) -> str:
+        return self._content_type_parts[0]
+
+    @property
+    def charset(self) -> str | None:
+        return self._content_type_parts[1].get("charset")
+
+    @property
+    def content_length(self) -> int | None:
+        value = self._headers.get("Content-Length")
+        return None if value is None else int(value)
+
+    @property
+    def http_range(self) -> slice:
+        return parse_range(self._headers.get("Range"))
+
+    @property
+    def if_modified_since(self) -> datetime.datetime | None:
+        return parse_http_date(self._headers.get("If-Modified-Since"))
+
+    @property
+    def if_unmodified_since(self) -> datetime.datetime | None:
+        return parse_http_date(self._headers.get("If-Unmodified-Since"))
+
+    @property
+    def if_range(self) -> datetime.datetime | None:
+        return parse_http_date(self._headers.get("If-Range"))
+
+    @property
+    def if_match(self) -> tuple[ETag, ...] | None:
+        return parse_etags(self._headers.get("If-Match"))
+
+    @property
+    def if_none_match(self) -> tuple[ETag, ...] | None:
+        return parse_etags(self._headers.get("If-None-Match"))
+
+    # -- body ----------------------------------------------------------------
+
+    @property
+    def content(self) -> StreamReader:
+        return self._payload
+
+    @property
+    def body_exists(self) -> bool:
+        return self._message.chunked or bool(self.content_length)
+
+    @property
+    def can_read_body(self) -> bool:
+        return not self._payload.at_eof()
+
+    @property
+    def has_body(self) -> bool:
+        warnings.warn("Deprecated, use .can_read_body #2005", DeprecationWarning, stacklevel=2)
+        return not self._payload.at_eof()
+
+    async def release(self) -> None:
+        """Read and discard what is left of the body."""
+        while not self._payload.at_eof():
+            await self._payload.readany()
+
+    async def read(self) -> bytes:
+        """The whole body, at most ``client_max_size`` bytes (else 413), cached."""
+        if self._read_bytes is None:
+            limit = self._client_max_size
+            declared = self.content_length
+            if limit and declared is not None and declared > limit:
+                raise HTTPRequestEntityTooLarge(max_size=limit, actual_size=declared)
+            body = bytearray()
+            while True:
+                chunk = await self._payload.readany()
+                if not chunk:
+                    break
+                body.extend(chunk)
+                if limit and len(body) > limit:
+                    raise HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(body))
+            self._read_bytes = bytes(body)
+        return self._read_bytes
+
+    async def text(self) -> str:
+        """The body decoded with the declared charset, else UTF-8; undecodable is a 400."""
+        body = await self.read()
+        encoding = self.charset or "utf-8"
+        try:
+            return body.decode(encoding)
+        except LookupError:
+            raise HTTPBadRequest(text=f"Unknown charset: {encoding[:64]!r}") from None
+        except UnicodeDecodeError:
+            raise HTTPBadRequest(text=f"Request body is not valid {encoding}") from None
+
+    async def json(self, *, loads: Callable[[str], Any] = json.loads) -> Any:
+        return loads(await self.text())
+
+    async def post(self) -> MultiDictProxy[Any]:
+        """The form fields of a urlencoded body, cached; empty for other methods or types."""
+        if self._post is not None:
+            return self._post
+        if self._method not in _POST_METHODS or self.content_type not in _FORM_TYPES:
+            self._post = MultiDictProxy(MultiDict())
+            return self._post
+        if self.content_type == "multipart/form-data":
+            raise HTTPBadRequest(text="multipart/form-data bodies are not supported yet")
+        data = await self.read()
+        charset = self.charset or "utf-8"
+        try:
+            text = data.decode(charset)
+            pairs = parse_qsl(text, keep_blank_values=True, encoding=charset, errors="strict")
+        except (UnicodeDecodeError, LookupError, ValueError):
+            raise HTTPBadRequest(text="Malformed form body") from None
+        self._post = MultiDictProxy(MultiDict(pairs))
+        return self._post
+
+    async def _prepare_hook(self, response: StreamResponse) -> None:
+        """Runs before a response's head is written; a routed Request sends signals here."""
+
+    # -- mapping and identity ------------------------------------------------
+
+    def __getitem__(self, key: str) -> Any:
+        return self._state[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._state[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._state[key]
+
+    def __len__(self) -> int:
+        return len(self._state)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._state)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        path = self.path.encode("ascii", "backslashreplace").decode("ascii")
+        return f"<{type(self).__name__} {self._method} {path} >"

@@ -1,0 +1,109 @@
+"""Attributes parsed from request headers: content type, cookies, ranges, conditions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from requests_from_bytes import make_request
+
+
+def head(*lines: str) -> bytes:
+    return ("GET / HTTP/1.1\r\nHost: h\r\n" + "".join(f"{line}\r\n" for line in lines)).encode(
+        "utf-8"
+    ) + b"\r\n"
+
+
+async def test_content_type_and_charset() -> None:
+    request = make_request(head("Content-Type: Text/HTML; Charset=ISO-8859-1"))
+    assert request.content_type == "text/html"
+    assert request.charset == "ISO-8859-1"
+    bare = make_request(head())
+    assert bare.content_type == "application/octet-stream"
+    assert bare.charset is None
+
+
+async def test_cookies_are_parsed_and_read_only() -> None:
+    request = make_request(head('Cookie: a=1; b="two words"; bad name=3; c=', "Cookie: a=9; d=4"))
+    assert dict(request.cookies) == {"a": "1", "b": "two words", "c": "", "d": "4"}
+    with pytest.raises(TypeError):
+        request.cookies["x"] = "y"  # type: ignore[index]
+
+
+async def test_many_invalid_cookies_are_dropped_without_logging(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    request = make_request(head("Cookie: " + "; ".join(f"bad name{i}=x" for i in range(500))))
+    assert dict(request.cookies) == {}
+    assert caplog.records == []
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, slice(None, None, 1)),
+        ("bytes=0-499", slice(0, 500, 1)),
+        ("bytes=500-", slice(500, None, 1)),
+        ("bytes=-500", slice(-500, None, 1)),
+    ],
+)
+async def test_http_range(value: str | None, expected: slice) -> None:
+    request = make_request(head(f"Range: {value}") if value else head())
+    assert request.http_range == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "bytes=5-1",
+        "bytes=-",
+        "bytes=1-2,4-5",
+        "items=1-2",
+        "bytes=\u0661-\u0662",  # ARABIC-INDIC digits: GHSA-mqqc-3gqh-h2x8's class
+    ],
+)
+async def test_malformed_range_raises_value_error(value: str) -> None:
+    request = make_request(head(f"Range: {value}"))
+    with pytest.raises(ValueError, match=r".+"):
+        _ = request.http_range
+
+
+async def test_conditional_dates() -> None:
+    request = make_request(
+        head(
+            "If-Modified-Since: Wed, 21 Oct 2015 07:28:00 GMT",
+            "If-Unmodified-Since: not a date",
+            "If-Range: Wed, 21 Oct 2015 07:28:00 GMT",
+        )
+    )
+    assert request.if_modified_since == datetime(2015, 10, 21, 7, 28, tzinfo=UTC)
+    assert request.if_unmodified_since is None
+    assert request.if_range == datetime(2015, 10, 21, 7, 28, tzinfo=UTC)
+
+
+async def test_entity_tags() -> None:
+    request = make_request(head('If-Match: "a", W/"b"', "If-None-Match: *"))
+    match = request.if_match
+    assert match is not None
+    assert [(tag.value, tag.is_weak) for tag in match] == [("a", False), ("b", True)]
+    none_match = request.if_none_match
+    assert none_match is not None
+    assert [tag.value for tag in none_match] == ["*"]
+    assert make_request(head()).if_match is None
+
+
+async def test_forwarded_header_is_parsed_per_hop() -> None:
+    request = make_request(
+        head('Forwarded: for=192.0.2.60;proto=http;by="[2001:db8::1]", for=198.51.100.17')
+    )
+    assert [dict(hop) for hop in request.forwarded] == [
+        {"for": "192.0.2.60", "proto": "http", "by": "[2001:db8::1]"},
+        {"for": "198.51.100.17"},
+    ]
+
+
+async def test_content_length() -> None:
+    assert make_request(head()).content_length is None
+    request = make_request(b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc")
+    assert request.content_length == 3
+    assert request.body_exists
