@@ -1,0 +1,22 @@
+"""The aiostrata Application: routing, middlewares, signals and sub-applications."""
+
+from ._version import __version__
+from .app_key import AppKey
+from .application import Application, NotAppKeyWarning
+from .cleanup_context import CleanupContext
+from .handler_factory import register_protocol_factory
+from .interfaces import ProtocolFactoryMaker
+from .middlewares import Middleware, middleware, normalize_path_middleware
+
+__all__ = (
+    "AppKey",
+    "Application",
+    "CleanupContext",
+    "Middleware",
+    "NotAppKeyWarning",
+    "ProtocolFactoryMaker",
+    "__version__",
+    "middleware",
+    "normalize_path_middleware",
+    "register_protocol_factory",
+)

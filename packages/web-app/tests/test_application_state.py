@@ -1,0 +1,71 @@
+"""Application as a mapping of typed state, and its freezing rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from aiostrata.web_app import AppKey, Application, NotAppKeyWarning
+
+
+def test_app_key_carries_its_type_and_name() -> None:
+    key = AppKey("db", int)
+    app = Application()
+    app[key] = 5
+    assert app[key] == 5
+    assert app.get(key) == 5
+    assert repr(key) == f"<AppKey({__name__}.db, type=int)>"
+
+
+def test_string_keys_work_with_a_warning() -> None:
+    app = Application()
+    with pytest.warns(NotAppKeyWarning):
+        app["plain"] = 1
+    assert app["plain"] == 1
+    assert list(app) == ["plain"]
+    del app["plain"]
+    assert len(app) == 0
+
+
+def test_changing_state_after_freeze_is_deprecated() -> None:
+    key = AppKey("k", str)
+    app = Application()
+    app.freeze()
+    with pytest.warns(DeprecationWarning, match="started or joined"):
+        app[key] = "late"
+
+
+def test_applications_compare_by_identity() -> None:
+    one, two = Application(), Application()
+    assert one != two
+    assert one == one
+    assert bool(Application())
+    assert len({one, two}) == 2
+
+
+def test_custom_attributes_and_subclassing_are_discouraged() -> None:
+    app = Application()
+    with pytest.warns(DeprecationWarning, match="custom"):
+        app.custom = 1
+    with pytest.warns(DeprecationWarning, match="Inheritance"):
+
+        class MyApp(Application):
+            pass
+
+
+def test_deprecated_constructor_arguments_warn() -> None:
+    with pytest.warns(DeprecationWarning, match="debug argument"):
+        app = Application(debug=True)
+    with pytest.warns(DeprecationWarning, match="debug property"):
+        assert app.debug is True
+
+
+def test_routes_cannot_be_added_after_freeze() -> None:
+    app = Application()
+    app.freeze()
+    assert app.frozen
+
+    async def handler(request: object) -> None:
+        return None
+
+    with pytest.raises(RuntimeError):
+        app.router.add_get("/", handler)  # type: ignore[arg-type]

@@ -1,0 +1,78 @@
+"""on_startup, on_shutdown, on_cleanup and cleanup_ctx, in order, sub-applications included."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from aiostrata.web_app import Application
+
+
+async def test_signals_and_cleanup_ctx_run_in_order() -> None:
+    events: list[str] = []
+    app = Application()
+    sub = Application()
+
+    async def ctx(app: Application) -> AsyncIterator[None]:
+        events.append("ctx up")
+        yield
+        events.append("ctx down")
+
+    async def startup(app: Application) -> None:
+        events.append("startup")
+
+    async def shutdown(app: Application) -> None:
+        events.append("shutdown")
+
+    async def cleanup(app: Application) -> None:
+        events.append("cleanup")
+
+    async def sub_startup(app: Application) -> None:
+        events.append("sub startup")
+
+    app.cleanup_ctx.append(ctx)
+    app.on_startup.append(startup)
+    app.on_shutdown.append(shutdown)
+    app.on_cleanup.append(cleanup)
+    sub.on_startup.append(sub_startup)
+    app.add_subapp("/sub", sub)
+    app.freeze()
+    await app.startup()
+    await app.shutdown()
+    await app.cleanup()
+    assert events == ["ctx up", "startup", "sub startup", "shutdown", "ctx down", "cleanup"]
+
+
+async def test_every_cleanup_context_is_undone_even_if_one_fails() -> None:
+    undone: list[str] = []
+    app = Application()
+
+    async def broken(app: Application) -> AsyncIterator[None]:
+        yield
+        raise RuntimeError("broken teardown")
+
+    async def fine(app: Application) -> AsyncIterator[None]:
+        yield
+        undone.append("fine")
+
+    app.cleanup_ctx.append(fine)
+    app.cleanup_ctx.append(broken)
+    app.freeze()
+    await app.startup()
+    with pytest.raises(RuntimeError, match="broken teardown"):
+        await app.cleanup()
+    assert undone == ["fine"]
+
+
+async def test_signals_are_frozen_with_the_application() -> None:
+    app = Application()
+    app.freeze()
+
+    async def late(app: Application) -> None:
+        return None
+
+    with pytest.raises(RuntimeError):
+        app.on_startup.append(late)
+    with pytest.raises(RuntimeError):
+        app.cleanup_ctx.append(late)  # type: ignore[arg-type]
