@@ -1,0 +1,505 @@
+"""One HTTP/1.1 connection: bytes in through the parser, responses out in order.
+
+``data_received`` only parses and queues; a single task per connection takes
+requests off the queue one at a time, runs the handler and writes the
+response. That keeps responses in request order for pipelined clients, and
+the queue is bounded: past ``max_pipelined`` waiting requests the socket is
+not read until the handler catches up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import logging
+import socket
+import traceback
+import warnings
+from collections.abc import Awaitable, Callable
+from html import escape
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any, Final, cast
+
+from aiostrata.http_parser import (
+    EMPTY_PAYLOAD,
+    BodyData,
+    ChunkEnd,
+    HttpProcessingError,
+    HttpRequestParser,
+    HttpVersion11,
+    MessageComplete,
+    ParseError,
+    ParserLimits,
+    RawRequestMessage,
+    RequestHead,
+    StreamReader,
+    StreamWriter,
+    UpgradedData,
+    placeholder_message,
+)
+from aiostrata.web_request import BaseRequest
+from aiostrata.web_response import HTTPException, Response, StreamResponse
+
+from .access_log import AbstractAccessLogger, AccessLogger
+from .log import access_logger, server_logger
+
+if TYPE_CHECKING:
+    from .server import Server
+
+__all__ = ("RequestHandler",)
+
+_Handler = Callable[[BaseRequest], Awaitable[StreamResponse]]
+_MAX_UPGRADE_BUFFER: Final = 2**16
+_ERROR_MESSAGE: Final = placeholder_message(HttpVersion11)
+
+
+class RequestHandler(asyncio.Protocol):
+    """The asyncio protocol of one client connection (aiohttp's ``RequestHandler``)."""
+
+    def __init__(
+        self,
+        manager: Server,
+        *,
+        loop: asyncio.AbstractEventLoop,
+        keepalive_timeout: float = 75.0,
+        tcp_keepalive: bool = True,
+        logger: logging.Logger = server_logger,
+        access_log_class: type[AbstractAccessLogger] = AccessLogger,
+        access_log: logging.Logger | None = access_logger,
+        access_log_format: str = AccessLogger.LOG_FORMAT,
+        debug: bool = False,
+        max_line_size: int = 8190,
+        max_headers: int = 128,
+        max_field_size: int = 8190,
+        lingering_time: float = 10.0,
+        read_bufsize: int = 2**16,
+        auto_decompress: bool = True,
+        timeout_ceil_threshold: float = 5,
+        max_pipelined: int = 16,
+        max_lingering_bytes: int = 2**20,
+    ) -> None:
+        self._manager = manager
+        self._loop = loop
+        self._request_handler: _Handler | None = manager.request_handler
+        self._request_factory = manager.request_factory
+        self._keepalive_timeout = keepalive_timeout
+        self._tcp_keepalive = tcp_keepalive
+        self.logger = logger
+        self.debug = debug
+        self._lingering_time = lingering_time
+        self._max_lingering_bytes = max_lingering_bytes
+        self._read_bufsize = read_bufsize
+        self._auto_decompress = auto_decompress
+        self._timeout_ceil_threshold = timeout_ceil_threshold
+        self._max_pipelined = max_pipelined
+        self._limits = ParserLimits(
+            max_line_size=max_line_size, max_headers=max_headers, max_field_size=max_field_size
+        )
+        self.access_logger: AbstractAccessLogger | None = (
+            access_log_class(access_log, access_log_format) if access_log is not None else None
+        )
+        self._transport: asyncio.Transport | None = None
+        self._parser = HttpRequestParser(self._limits)
+        self._messages: collections.deque[
+            tuple[RawRequestMessage, StreamReader] | HttpProcessingError
+        ] = collections.deque()
+        self._payload: StreamReader | None = None
+        self._waiter: asyncio.Future[None] | None = None
+        self._task_handler: asyncio.Task[None] | None = None
+        self._keepalive_handle: asyncio.TimerHandle | None = None
+        self._request_in_progress = False
+        self._close = False  # finish in-flight work, then close
+        self._force_close = False  # close now
+        self._reading_paused = False  # paused by us (backlog or body back-pressure)
+        self._writing_paused = False
+        self._drain_waiter: asyncio.Future[None] | None = None
+        self._upgraded_buffer = bytearray()
+        self._current_request: BaseRequest | None = None
+
+    def __repr__(self) -> str:
+        state = "connected" if self._transport is not None else "disconnected"
+        return f"<RequestHandler {state}>"
+
+    # -- asyncio.Protocol ----------------------------------------------------
+
+    @property
+    def transport(self) -> asyncio.Transport | None:
+        return self._transport
+
+    @property
+    def keepalive_timeout(self) -> float:
+        return self._keepalive_timeout
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        transport = cast(asyncio.Transport, transport)  # servers make stream transports
+        self._transport = transport
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            try:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                if self._tcp_keepalive:
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+            except OSError:
+                pass
+        self._task_handler = self._loop.create_task(self._serve())
+        self._manager.connection_made(self, transport)
+        self._schedule_keepalive()
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        self._manager.connection_lost(self, exc)
+        self._transport = None
+        self._force_close = True
+        self._cancel_keepalive()
+        if self._payload is not None:
+            self._payload.set_exception(ConnectionResetError("Connection lost"))
+            self._payload = None
+        self._wake()
+        waiter, self._drain_waiter = self._drain_waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(ConnectionResetError("Connection lost"))
+        task = self._task_handler
+        if task is not None and not task.done() and self._manager.handler_cancellation:
+            task.cancel()
+
+    def data_received(self, data: bytes) -> None:
+        if self._force_close or self._close:
+            return
+        for event in self._parser.feed_data(data):
+            self._on_event(event)
+        if len(self._messages) >= self._max_pipelined:
+            self.pause_reading()
+
+    def eof_received(self) -> bool | None:
+        for event in self._parser.feed_eof():
+            self._on_event(event)
+        if not self._request_in_progress and not self._messages:
+            self._force_close = True
+            self._wake()
+        else:
+            self._close = True
+        return None
+
+    def pause_writing(self) -> None:
+        self._writing_paused = True
+
+    def resume_writing(self) -> None:
+        self._writing_paused = False
+        waiter, self._drain_waiter = self._drain_waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    # -- flow control (http_parser.interfaces) ---------------------------------
+
+    def pause_reading(self) -> None:
+        if not self._reading_paused and self._transport is not None:
+            self._reading_paused = True
+            with contextlib.suppress(AttributeError, NotImplementedError, RuntimeError):
+                self._transport.pause_reading()
+
+    def resume_reading(self) -> None:
+        if self._reading_paused and self._transport is not None:
+            if len(self._messages) >= self._max_pipelined:
+                return
+            self._reading_paused = False
+            with contextlib.suppress(AttributeError, NotImplementedError, RuntimeError):
+                self._transport.resume_reading()
+
+    async def writer_drain(self) -> None:
+        if self._transport is None:
+            raise ConnectionResetError("Connection lost")
+        if not self._writing_paused:
+            return
+        if self._drain_waiter is None:
+            self._drain_waiter = self._loop.create_future()
+        await asyncio.shield(self._drain_waiter)
+
+    # -- parser events -------------------------------------------------------
+
+    def _on_event(self, event: object) -> None:
+        if isinstance(event, RequestHead):
+            message = event.message
+            if event.has_body:
+                payload = StreamReader(self, self._read_bufsize, loop=self._loop)
+                if message.chunked:
+                    payload.begin_http_chunk_receiving()
+                self._payload = payload
+            else:
+                payload = EMPTY_PAYLOAD
+            self._messages.append((message, payload))
+            self._cancel_keepalive()
+            self._wake()
+        elif isinstance(event, BodyData):
+            if self._payload is not None:
+                self._payload.feed_data(event.data)
+        elif isinstance(event, ChunkEnd):
+            if self._payload is not None:
+                self._payload.end_http_chunk_receiving()
+        elif isinstance(event, MessageComplete):
+            if self._payload is not None:
+                self._payload.feed_eof()
+                self._payload = None
+        elif isinstance(event, UpgradedData):
+            self._upgraded_buffer.extend(event.data)
+            if len(self._upgraded_buffer) > _MAX_UPGRADE_BUFFER:
+                self._close = True
+                self.pause_reading()
+        elif isinstance(event, ParseError):
+            if self._payload is not None:
+                self._payload.set_exception(event.error)
+                self._payload = None
+            self._messages.append(event.error)
+            self._close = True
+            self._cancel_keepalive()
+            self._wake()
+
+    def _wake(self) -> None:
+        waiter, self._waiter = self._waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    # -- keep-alive ----------------------------------------------------------
+
+    def _schedule_keepalive(self) -> None:
+        self._cancel_keepalive()
+        if self._keepalive_timeout and self._transport is not None:
+            self._keepalive_handle = self._loop.call_later(
+                self._keepalive_timeout, self._keepalive_expired
+            )
+
+    def _cancel_keepalive(self) -> None:
+        if self._keepalive_handle is not None:
+            self._keepalive_handle.cancel()
+            self._keepalive_handle = None
+
+    def _keepalive_expired(self) -> None:
+        self._keepalive_handle = None
+        if self._request_in_progress or self._messages:
+            return
+        self.force_close()
+
+    # -- shutdown ------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close after the request in progress (if any) is answered."""
+        self._close = True
+        if not self._request_in_progress and not self._messages:
+            self._wake()
+
+    def force_close(self) -> None:
+        """Close now."""
+        self._force_close = True
+        self._wake()
+        if self._transport is not None:
+            self._transport.close()
+
+    async def shutdown(self, timeout: float | None = 15.0) -> None:
+        """Stop taking requests, let the one in flight finish within ``timeout``, close."""
+        self._close = True
+        self._cancel_keepalive()
+        self._wake()
+        task = self._task_handler
+        if task is not None and not task.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(task), timeout)
+            except (TimeoutError, asyncio.CancelledError):
+                task.cancel()
+                with contextlib.suppress(BaseException):  # tearing down: any outcome is fine
+                    await task
+        if self._transport is not None:
+            self._transport.close()
+            self._transport = None
+
+    # -- the serving task ----------------------------------------------------
+
+    async def _serve(self) -> None:
+        loop = self._loop
+        try:
+            while not self._force_close:
+                if not self._messages:
+                    if self._close:
+                        break
+                    self._waiter = loop.create_future()
+                    await self._waiter
+                    continue
+                item = self._messages.popleft()
+                if self._reading_paused and len(self._messages) < self._max_pipelined:
+                    self.resume_reading()
+                if isinstance(item, HttpProcessingError):
+                    await self._answer_parse_error(item)
+                    break
+                message, payload = item
+                keep_going = await self._serve_one(message, payload)
+                if not keep_going:
+                    break
+                if not self._messages:
+                    self._schedule_keepalive()
+        except asyncio.CancelledError:
+            pass
+        except Exception:
+            self.logger.exception("Unhandled error in the connection task")
+        finally:
+            self._task_handler = None
+            if self._transport is not None:
+                self._transport.close()
+
+    async def _serve_one(self, message: RawRequestMessage, payload: StreamReader) -> bool:
+        """Answer one request; False when the connection must close afterwards."""
+        start = self._loop.time()
+        self._manager.requests_count += 1
+        writer = StreamWriter(self, self._loop)
+        request = self._request_factory(message, payload, self, writer, self._task_handler)
+        self._current_request = request
+        self._request_in_progress = True
+        try:
+            response = await self._run_handler(request)
+            sent = await self._send_response(request, response, start)
+        finally:
+            self._request_in_progress = False
+            self._current_request = None
+        if not sent or self._force_close:
+            return False
+        if not response.keep_alive or message.should_close:
+            return False
+        if message.upgrade or self._parser.upgraded:
+            return False  # the handler did not take the connection over
+        return await self._discard_unread_body(payload)
+
+    async def _run_handler(self, request: BaseRequest) -> StreamResponse:
+        handler = self._request_handler
+        try:
+            if handler is None:
+                raise RuntimeError("no request handler")
+            # Typed as returning a response, but user code may return anything.
+            response: object = await handler(request)
+        except HTTPException as exc:
+            return exc
+        except asyncio.CancelledError:
+            raise
+        except TimeoutError as exc:
+            self.log_debug("Request handler timed out.", exc_info=exc)
+            return self.handle_error(request, 504)
+        except Exception as exc:  # noqa: BLE001 - any handler failure is a logged 500
+            return self.handle_error(request, 500, exc)
+        if isinstance(response, HTTPException):
+            warnings.warn(
+                "returning HTTPException object is deprecated (#2415) and will be removed, "
+                "please raise the exception instead",
+                DeprecationWarning,
+                stacklevel=1,
+            )
+        if not isinstance(response, StreamResponse):
+            self.logger.error(
+                "Request handler %r returned %r instead of a StreamResponse; "
+                "missing a return statement?",
+                handler,
+                type(response).__name__,
+            )
+            return self.handle_error(request, 500)
+        return response
+
+    async def _send_response(
+        self, request: BaseRequest, response: StreamResponse, start: float
+    ) -> bool:
+        try:
+            await response.prepare(request)
+            await response.write_eof()
+        except ConnectionError:
+            self._log_access(request, response, start)
+            return False
+        except Exception as exc:
+            if response.prepared:
+                self.logger.exception("Error while writing a response", exc_info=exc)
+                self.force_close()
+                return False
+            fallback = self.handle_error(request, 500, exc)
+            try:
+                await fallback.prepare(request)
+                await fallback.write_eof()
+            except ConnectionError:
+                return False
+            response = fallback
+        self._log_access(request, response, start)
+        return True
+
+    async def _discard_unread_body(self, payload: StreamReader) -> bool:
+        """Read what the handler left of the body, within bounds, so the next request parses.
+
+        Returns False (close) when the rest is too large or too slow to arrive.
+        """
+        if payload.at_eof():
+            return True
+        deadline = self._loop.time() + self._lingering_time
+        discarded = 0
+        try:
+            while not payload.at_eof():
+                remaining = deadline - self._loop.time()
+                if remaining <= 0 or discarded > self._max_lingering_bytes:
+                    return False
+                chunk = await asyncio.wait_for(payload.readany(), remaining)
+                discarded += len(chunk)
+        except (TimeoutError, ConnectionError, HttpProcessingError):
+            return False
+        return True
+
+    async def _answer_parse_error(self, error: HttpProcessingError) -> None:
+        """Answer a broken request with its status, then close (never a 500 for this)."""
+        writer = StreamWriter(self, self._loop)
+        request = BaseRequest(
+            _ERROR_MESSAGE, EMPTY_PAYLOAD, self, writer, self._task_handler, self._loop
+        )
+        reason = (
+            HTTPStatus(error.code).phrase if error.code in HTTPStatus._value2member_map_ else ""
+        )
+        response = Response(
+            status=error.code,
+            reason=reason or None,
+            text=f"{error.code}, message: {error.message}",
+        )
+        response.force_close()
+        try:
+            await response.prepare(request)
+            await response.write_eof()
+        except ConnectionError:
+            pass
+        self.log_debug("Bad request: %s", error.message)
+
+    def handle_error(
+        self,
+        request: BaseRequest,
+        status: int = 500,
+        exc: BaseException | None = None,
+        message: str | None = None,
+    ) -> StreamResponse:
+        """A response for a failure in the server or handler; logs the traceback."""
+        if exc is not None:
+            self.logger.exception("Error handling request from %s", request.remote, exc_info=exc)
+        title = f"{status} {HTTPStatus(status).phrase}"
+        if status == 500:
+            text = "Server got itself in trouble"
+            if self.debug and exc is not None:
+                text = "".join(traceback.format_exception(exc))
+            body = f"<html><head><title>{title}</title></head><body><h1>{title}</h1>"
+            body += (
+                f"<pre>{escape(text)}</pre></body></html>"
+                if self.debug
+                else f"{text}</body></html>"
+            )
+        else:
+            body = f"<html><head><title>{title}</title></head><body><h1>{title}</h1>"
+            body += f"{escape(message or '')}</body></html>"
+        response = Response(status=status, text=body, content_type="text/html")
+        response.force_close()
+        return response
+
+    def _log_access(self, request: BaseRequest, response: StreamResponse, start: float) -> None:
+        access_log = self.access_logger
+        if access_log is not None and access_log.enabled:
+            access_log.log(request, response, self._loop.time() - start)
+
+    def log_debug(self, *args: Any, **kwargs: Any) -> None:
+        if self.debug:
+            self.logger.debug(*args, **kwargs)
+
+    def log_exception(self, *args: Any, **kwargs: Any) -> None:
+        self.logger.exception(*args, **kwargs)

@@ -1,0 +1,109 @@
+"""Several requests on one connection, answered in order, over a real socket."""
+
+from __future__ import annotations
+
+import asyncio
+
+from wire import ServeApp, exchange, read_response
+
+from aiostrata.web_app import Application
+from aiostrata.web_request import Request
+from aiostrata.web_response import Response, json_response
+
+
+def make_app() -> Application:
+    app = Application()
+
+    async def hello(request: Request) -> Response:
+        return Response(text=f"hello {request.match_info.get('name', 'world')}")
+
+    async def echo(request: Request) -> Response:
+        return Response(body=await request.read())
+
+    async def as_json(request: Request) -> Response:
+        return json_response({"path": request.path})
+
+    app.router.add_get("/", hello)
+    app.router.add_get("/hello/{name}", hello)
+    app.router.add_post("/echo", echo)
+    app.router.add_get("/json", as_json)
+    return app
+
+
+async def test_two_requests_share_one_keep_alive_connection(serve_app: ServeApp) -> None:
+    _, port = await serve_app(make_app())
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        first = await read_response(reader)
+        writer.write(b"GET /hello/ann HTTP/1.1\r\nHost: t\r\n\r\n")
+        second = await read_response(reader)
+    finally:
+        writer.close()
+    assert first.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert first.endswith(b"\r\n\r\nhello world")
+    assert second.endswith(b"\r\n\r\nhello ann")
+
+
+async def test_pipelined_requests_are_answered_in_order(serve_app: ServeApp) -> None:
+    _, port = await serve_app(make_app())
+    raw = (
+        b"GET /hello/1 HTTP/1.1\r\nHost: t\r\n\r\n"
+        b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n\r\nbody"
+        b"GET /hello/3 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+    )
+    data = await exchange(port, raw)
+    assert data.count(b"HTTP/1.1 200 OK") == 3
+    assert data.index(b"hello 1") < data.index(b"body") < data.index(b"hello 3")
+
+
+async def test_chunked_request_body_is_reassembled(serve_app: ServeApp) -> None:
+    _, port = await serve_app(make_app())
+    raw = (
+        b"POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n"
+        b"Connection: close\r\n\r\n3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\n\r\n"
+    )
+    data = await exchange(port, raw)
+    assert data.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert data.endswith(b"\r\n\r\nabcde")
+
+
+async def test_connection_close_ends_the_connection_after_the_response(
+    serve_app: ServeApp,
+) -> None:
+    _, port = await serve_app(make_app())
+    data = await exchange(port, b"GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+    assert b"Connection: close" in data
+    assert data.endswith(b"hello world")
+
+
+async def test_http10_closes_by_default(serve_app: ServeApp) -> None:
+    _, port = await serve_app(make_app())
+    data = await exchange(port, b"GET / HTTP/1.0\r\n\r\n")
+    assert data.startswith(b"HTTP/1.0 200 OK\r\n")
+    assert data.endswith(b"hello world")
+
+
+async def test_unread_body_is_discarded_before_the_next_request(serve_app: ServeApp) -> None:
+    app = Application()
+
+    async def ignore_body(request: Request) -> Response:
+        return Response(text="ignored")
+
+    app.router.add_post("/", ignore_body)
+    app.router.add_get("/next", ignore_body)
+    _, port = await serve_app(app)
+    raw = (
+        b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n0123456789"
+        b"GET /next HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+    )
+    data = await exchange(port, raw)
+    assert data.count(b"HTTP/1.1 200 OK") == 2
+    assert b"400" not in data.split(b"\r\n")[0]
+
+
+async def test_json_response_over_the_wire(serve_app: ServeApp) -> None:
+    _, port = await serve_app(make_app())
+    data = await exchange(port, b"GET /json HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+    assert b"Content-Type: application/json" in data
+    assert data.endswith(b'{"path": "/json"}')
