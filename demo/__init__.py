@@ -1,0 +1,1 @@
+"""The demo application served by ``python3 tools/dev.py demo``."""
