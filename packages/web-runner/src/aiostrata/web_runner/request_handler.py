@@ -111,7 +111,10 @@ class RequestHandler(asyncio.Protocol):
         self._request_in_progress = False
         self._close = False  # finish in-flight work, then close
         self._force_close = False  # close now
-        self._reading_paused = False  # paused by us (backlog or body back-pressure)
+        # Reading pauses for two independent reasons; it resumes only when neither holds.
+        self._paused_for_body = False  # the current body stream is above its high-water mark
+        self._paused_for_backlog = False  # max_pipelined requests are waiting
+        self._transport_paused = False
         self._writing_paused = False
         self._drain_waiter: asyncio.Future[None] | None = None
         self._upgraded_buffer = bytearray()
@@ -163,14 +166,16 @@ class RequestHandler(asyncio.Protocol):
             task.cancel()
 
     def data_received(self, data: bytes) -> None:
-        if self._force_close or self._close:
+        if self._force_close:
             return
         for event in self._parser.feed_data(data):
             self._on_event(event)
         if len(self._messages) >= self._max_pipelined:
-            self.pause_reading()
+            self._paused_for_backlog = True
+            self._apply_reading_state()
 
-    def eof_received(self) -> bool | None:
+    def eof_received(self) -> bool:
+        """A half-close: answer what was received, then close (keep the transport open)."""
         for event in self._parser.feed_eof():
             self._on_event(event)
         if not self._request_in_progress and not self._messages:
@@ -178,7 +183,7 @@ class RequestHandler(asyncio.Protocol):
             self._wake()
         else:
             self._close = True
-        return None
+        return True
 
     def pause_writing(self) -> None:
         self._writing_paused = True
@@ -192,18 +197,26 @@ class RequestHandler(asyncio.Protocol):
     # -- flow control (http_parser.interfaces) ---------------------------------
 
     def pause_reading(self) -> None:
-        if not self._reading_paused and self._transport is not None:
-            self._reading_paused = True
-            with contextlib.suppress(AttributeError, NotImplementedError, RuntimeError):
-                self._transport.pause_reading()
+        """Called by the body stream when it holds too much unread data."""
+        self._paused_for_body = True
+        self._apply_reading_state()
 
     def resume_reading(self) -> None:
-        if self._reading_paused and self._transport is not None:
-            if len(self._messages) >= self._max_pipelined:
-                return
-            self._reading_paused = False
-            with contextlib.suppress(AttributeError, NotImplementedError, RuntimeError):
-                self._transport.resume_reading()
+        """Called by the body stream once the handler has read enough of it."""
+        self._paused_for_body = False
+        self._apply_reading_state()
+
+    def _apply_reading_state(self) -> None:
+        paused = self._paused_for_body or self._paused_for_backlog
+        transport = self._transport
+        if transport is None or paused == self._transport_paused:
+            return
+        self._transport_paused = paused
+        with contextlib.suppress(AttributeError, NotImplementedError, RuntimeError):
+            if paused:
+                transport.pause_reading()
+            else:
+                transport.resume_reading()
 
     async def writer_drain(self) -> None:
         if self._transport is None:
@@ -219,6 +232,10 @@ class RequestHandler(asyncio.Protocol):
     def _on_event(self, event: object) -> None:
         if isinstance(event, RequestHead):
             message = event.message
+            if self._close:
+                # Shutting down or closing: requests not yet received are not taken.
+                self._payload = None
+                return
             if event.has_body:
                 payload = StreamReader(self, self._read_bufsize, loop=self._loop)
                 if message.chunked:
@@ -323,8 +340,9 @@ class RequestHandler(asyncio.Protocol):
                     await self._waiter
                     continue
                 item = self._messages.popleft()
-                if self._reading_paused and len(self._messages) < self._max_pipelined:
-                    self.resume_reading()
+                if self._paused_for_backlog and len(self._messages) < self._max_pipelined:
+                    self._paused_for_backlog = False
+                    self._apply_reading_state()
                 if isinstance(item, HttpProcessingError):
                     await self._answer_parse_error(item)
                     break
@@ -401,6 +419,11 @@ class RequestHandler(asyncio.Protocol):
     async def _send_response(
         self, request: BaseRequest, response: StreamResponse, start: float
     ) -> bool:
+        if not response.prepared and request.writer.output_size:
+            # The handler started another response, then failed: its head is on the wire.
+            self.logger.error("Handler failed after sending part of a response; closing")
+            self.force_close()
+            return False
         try:
             await response.prepare(request)
             await response.write_eof()
