@@ -107,3 +107,32 @@ async def test_json_response_over_the_wire(serve_app: ServeApp) -> None:
     data = await exchange(port, b"GET /json HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
     assert b"Content-Type: application/json" in data
     assert data.endswith(b'{"path": "/json"}')
+
+
+async def test_expect_100_continue_gets_an_interim_response_then_the_answer(
+    serve_app: ServeApp,
+) -> None:
+    _, port = await serve_app(make_app())
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(
+            b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"
+        )
+        interim = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+        assert interim == b"HTTP/1.1 100 Continue\r\n\r\n"
+        writer.write(b"hello")
+        response = await read_response(reader)
+    finally:
+        writer.close()
+    assert response.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert response.endswith(b"hello")
+
+
+async def test_unknown_expectation_is_417(serve_app: ServeApp) -> None:
+    _, port = await serve_app(make_app())
+    data = await exchange(
+        port,
+        b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\nExpect: teapot\r\n"
+        b"Connection: close\r\n\r\n",
+    )
+    assert data.startswith(b"HTTP/1.1 417 Expectation Failed\r\n")

@@ -339,8 +339,9 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         self._on_shutdown.append(on_shutdown)
         self._on_cleanup.append(on_cleanup)
 
-    def add_routes(self, routes: Iterable[AbstractRouteDef]) -> list[AbstractRoute]:
-        return self._router.add_routes(routes)
+    def add_routes(self, routes_table: Iterable[AbstractRouteDef]) -> list[AbstractRoute]:
+        """Shortcut for ``app.router.add_routes(routes_table)``."""
+        return self._router.add_routes(routes_table)
 
     # -- lifecycle -----------------------------------------------------------------
 

@@ -284,10 +284,10 @@ class UrlDispatcher(AbstractRouter, Mapping[str, AbstractResource]):
         """Shortcut for ``add_route("*", ...)`` with a class-based view."""
         return self.add_route(METH_ANY, path, handler, **kwargs)
 
-    def add_routes(self, routes: Iterable[AbstractRouteDef]) -> list[AbstractRoute]:
+    def add_routes(self, routes_table: Iterable[AbstractRouteDef]) -> list[AbstractRoute]:
         """Register route definitions (a RouteTableDef or a list of RouteDef); return the routes."""
         registered: list[AbstractRoute] = []
-        for route_def in routes:
+        for route_def in routes_table:
             registered.extend(route_def.register(self))
         return registered
 

@@ -364,7 +364,7 @@ class RequestHandler(asyncio.Protocol):
     async def _serve_one(self, message: RawRequestMessage, payload: StreamReader) -> bool:
         """Answer one request; False when the connection must close afterwards."""
         start = self._loop.time()
-        self._manager.requests_count += 1
+        self._manager._count_request()
         writer = StreamWriter(self, self._loop)
         request = self._request_factory(message, payload, self, writer, self._task_handler)
         self._current_request = request

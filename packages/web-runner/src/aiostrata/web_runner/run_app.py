@@ -38,6 +38,7 @@ async def _run_app(
     reuse_address: bool | None,
     reuse_port: bool | None,
     handler_cancellation: bool,
+    runner_kwargs: dict[str, Any],
 ) -> None:
     if not isinstance(app, Application):
         app = await app
@@ -50,6 +51,7 @@ async def _run_app(
         keepalive_timeout=keepalive_timeout,
         shutdown_timeout=shutdown_timeout,
         handler_cancellation=handler_cancellation,
+        **runner_kwargs,
     )
     await runner.setup()
     sites: list[BaseSite] = []
@@ -140,12 +142,15 @@ def run_app(
     reuse_port: bool | None = None,
     handler_cancellation: bool = False,
     loop: asyncio.AbstractEventLoop | None = None,
+    **kwargs: Any,
 ) -> None:
     """Run an application on its own event loop until interrupted.
 
     ``app`` may be an Application or a coroutine that returns one (an async
     factory). On SIGINT or SIGTERM the server stops listening, lets in-flight
     requests finish within ``shutdown_timeout`` and runs the cleanup hooks.
+    Other keyword arguments (``max_line_size``, ``lingering_time``, ...) go to
+    the connection handler through ``AppRunner``.
     """
     if loop is None:
         loop = asyncio.new_event_loop()
@@ -176,6 +181,7 @@ def run_app(
             reuse_address=reuse_address,
             reuse_port=reuse_port,
             handler_cancellation=handler_cancellation,
+            runner_kwargs=kwargs,
         )
     )
     try:

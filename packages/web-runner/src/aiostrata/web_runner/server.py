@@ -46,7 +46,7 @@ class Server:
         self._loop = loop if loop is not None else asyncio.get_running_loop()
         self._connections: dict[RequestHandler, asyncio.Transport] = {}
         self._kwargs = kwargs
-        self.requests_count = 0
+        self._requests_count = 0
         self.request_handler = handler
         self.request_factory: RequestFactory = request_factory or self._make_request
         self.handler_cancellation = handler_cancellation
@@ -55,6 +55,14 @@ class Server:
     @property
     def connections(self) -> list[RequestHandler]:
         return list(self._connections)
+
+    @property
+    def requests_count(self) -> int:
+        """Requests served since the server was made, over all its connections."""
+        return self._requests_count
+
+    def _count_request(self) -> None:
+        self._requests_count += 1
 
     def connection_made(self, handler: RequestHandler, transport: asyncio.Transport) -> None:
         self._connections[handler] = transport
