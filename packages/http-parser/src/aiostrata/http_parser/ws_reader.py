@@ -1,0 +1,300 @@
+"""The WebSocket frame reader: bytes in, :class:`WSMessage` values out (RFC 6455 5, RFC 7692 6).
+
+Sans-IO like the HTTP parser: the connection feeds whatever it received, in any split, and
+gets back the complete messages (control frames at once, data messages when their last
+fragment arrives). Every size is decided from the frame header *before* the payload is
+buffered, and compressed payloads are inflated under the same budget, so neither a large
+declared length nor a decompression bomb can make the reader hold more than about
+``max_msg_size`` bytes.
+
+On a protocol violation the reader returns one ``WSMessage(WSMsgType.ERROR,
+WebSocketError(code, ...), None)`` and parses nothing more; after a close frame it also
+stops (RFC 6455 5.5.1: nothing may follow it).
+"""
+
+from __future__ import annotations
+
+import codecs
+from typing import Final
+
+from .ws_deflate import MessageInflater
+from .ws_extensions import DeflateParams
+from .ws_masking import apply_mask
+from .ws_protocol import WebSocketError, WSCloseCode, WSMessage, WSMsgType, is_valid_close_code
+
+__all__ = ("WebSocketReader",)
+
+_DATA_OPCODES: Final = frozenset({WSMsgType.TEXT, WSMsgType.BINARY})
+_CONTROL_OPCODES: Final = frozenset({WSMsgType.CLOSE, WSMsgType.PING, WSMsgType.PONG})
+_KNOWN_OPCODES: Final = _DATA_OPCODES | _CONTROL_OPCODES | {WSMsgType.CONTINUATION}
+_MAX_CONTROL_PAYLOAD: Final = 125
+DEFAULT_MAX_MSG_SIZE: Final = 4 * 1024 * 1024
+
+
+def _deflate_bound(size: int) -> int:
+    """The most compressed bytes a ``size``-byte message can honestly need.
+
+    Incompressible data grows a little under DEFLATE (stored blocks add a few bytes per
+    block); zlib's own ``deflateBound`` is about this, plus slack for the block headers.
+    """
+    return size + (size >> 12) + (size >> 14) + 64
+
+
+class _FrameHeader:
+    """The parsed fixed part of one frame, kept while its payload arrives."""
+
+    __slots__ = ("compressed", "fin", "length", "mask", "opcode")
+
+    def __init__(
+        self, fin: bool, opcode: WSMsgType, compressed: bool, length: int, mask: bytes | None
+    ) -> None:
+        self.fin = fin
+        self.opcode = opcode
+        self.compressed = compressed
+        self.length = length
+        self.mask = mask
+
+
+class WebSocketReader:
+    """Parses one direction of a WebSocket connection.
+
+    ``is_server`` says which side *reads*: a server requires masked frames, a client
+    refuses them (RFC 6455 5.1). ``deflate`` is the negotiated permessage-deflate
+    configuration (None: RSV1 is a protocol error). ``max_msg_size`` bounds a whole
+    message after decompression (0 means no limit, as in aiohttp).
+    """
+
+    def __init__(
+        self,
+        max_msg_size: int = DEFAULT_MAX_MSG_SIZE,
+        *,
+        is_server: bool = True,
+        deflate: DeflateParams | None = None,
+    ) -> None:
+        if max_msg_size < 0:
+            raise ValueError("max_msg_size must be >= 0 (0: unlimited)")
+        self.max_msg_size = max_msg_size
+        self.is_server = is_server
+        self._inflater: MessageInflater | None = None
+        if deflate is not None:
+            inbound = deflate.inbound(is_server=is_server)
+            self._inflater = MessageInflater(no_context_takeover=inbound.no_context_takeover)
+        self._buffer = bytearray()
+        self._header: _FrameHeader | None = None
+        # the data message being assembled from fragments
+        self._message_type: WSMsgType | None = None
+        self._message_compressed = False
+        self._message_size = 0
+        self._compressed_size = 0
+        self._binary_parts: list[bytes] = []
+        self._text_parts: list[str] = []
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
+        self.error: WebSocketError | None = None
+        self.close_received = False
+
+    @property
+    def done(self) -> bool:
+        """True once an error or a close frame ended the parsing for good."""
+        return self.error is not None or self.close_received
+
+    def feed_data(self, data: bytes | bytearray | memoryview) -> list[WSMessage]:
+        """Parse what arrived; return the messages completed by it, in order."""
+        if self.done:
+            return []
+        self._buffer += data
+        messages: list[WSMessage] = []
+        try:
+            self._parse(messages)
+        except WebSocketError as exc:
+            self.error = exc
+            self._buffer.clear()
+            self._binary_parts.clear()
+            self._text_parts.clear()
+            messages.append(WSMessage(WSMsgType.ERROR, exc, None))
+        return messages
+
+    # -- framing -------------------------------------------------------------------------------
+
+    def _parse(self, messages: list[WSMessage]) -> None:
+        buffer = self._buffer
+        position = 0
+        while not self.close_received:
+            header = self._header
+            if header is None:
+                parsed = self._read_header(position)
+                if parsed is None:
+                    break
+                header, header_size = parsed
+                self._header = header
+                position += header_size
+            if len(buffer) - position < header.length:
+                break
+            payload = bytes(buffer[position : position + header.length])
+            position += header.length
+            self._header = None
+            if header.mask is not None:
+                payload = apply_mask(payload, header.mask)
+            message = self._on_frame(header, payload)
+            if message is not None:
+                messages.append(message)
+        del buffer[:position]
+
+    def _read_header(self, start: int) -> tuple[_FrameHeader, int] | None:
+        """Parse and validate the frame header at ``start``: it and its size, or None if
+        it has not fully arrived (errors are raised as soon as the bytes show them)."""
+        buffer = self._buffer
+        available = len(buffer) - start
+        if available < 2:
+            return None
+        first, second = buffer[start], buffer[start + 1]
+        fin = bool(first & 0x80)
+        compressed = bool(first & 0x40)
+        masked = bool(second & 0x80)
+        opcode = self._check_first_bytes(first, second)
+        length = second & 0x7F
+        size = 2
+        if length == 126:
+            if available < 4:
+                return None
+            length = int.from_bytes(buffer[start + 2 : start + 4], "big")
+            size = 4
+        elif length == 127:
+            if available < 10:
+                return None
+            length = int.from_bytes(buffer[start + 2 : start + 10], "big")
+            if length >> 63:
+                # RFC 6455 5.2: the most significant bit of a 64-bit length MUST be 0
+                raise WebSocketError(WSCloseCode.PROTOCOL_ERROR, "Frame length has its MSB set")
+            size = 10
+        self._check_size(opcode, length, compressed)
+        mask = None
+        if masked:
+            if available < size + 4:
+                return None
+            mask = bytes(buffer[start + size : start + size + 4])
+            size += 4
+        return _FrameHeader(fin, opcode, compressed, length, mask), size
+
+    def _check_first_bytes(self, first: int, second: int) -> WSMsgType:
+        """Everything decidable from the first two bytes, before any length is believed."""
+        raw_opcode = first & 0x0F
+        if first & 0x30:
+            # RFC 6455 5.2: RSV2/RSV3 need an extension that defines them; none does here
+            raise WebSocketError(WSCloseCode.PROTOCOL_ERROR, "RSV2/RSV3 bits set")
+        if raw_opcode not in _KNOWN_OPCODES:
+            # RFC 6455 5.2: opcodes 0x3-0x7 and 0xB-0xF are reserved
+            raise WebSocketError(WSCloseCode.PROTOCOL_ERROR, f"Reserved opcode {raw_opcode:#x}")
+        opcode = WSMsgType(raw_opcode)
+        if first & 0x40:
+            if self._inflater is None:
+                raise WebSocketError(WSCloseCode.PROTOCOL_ERROR, "RSV1 set without an extension")
+            if opcode not in _DATA_OPCODES:
+                # RFC 7692 6.1: RSV1 only on the first frame of a data message
+                raise WebSocketError(
+                    WSCloseCode.PROTOCOL_ERROR, "RSV1 set on a control or continuation frame"
+                )
+        if bool(second & 0x80) != self.is_server:
+            # RFC 6455 5.1: clients always mask, servers never do
+            raise WebSocketError(
+                WSCloseCode.PROTOCOL_ERROR,
+                "Unmasked frame from a client" if self.is_server else "Masked frame from a server",
+            )
+        if opcode in _CONTROL_OPCODES:
+            # RFC 6455 5.5: control frames are never fragmented and carry at most 125 bytes
+            if not first & 0x80:
+                raise WebSocketError(WSCloseCode.PROTOCOL_ERROR, "Fragmented control frame")
+            if second & 0x7F > _MAX_CONTROL_PAYLOAD:
+                raise WebSocketError(
+                    WSCloseCode.PROTOCOL_ERROR, "Control frame payload longer than 125 bytes"
+                )
+        elif opcode is WSMsgType.CONTINUATION:
+            if self._message_type is None:
+                raise WebSocketError(WSCloseCode.PROTOCOL_ERROR, "Continuation without a start")
+        elif self._message_type is not None:
+            # RFC 6455 5.4: a fragmented message's frames may only be interleaved with control
+            raise WebSocketError(
+                WSCloseCode.PROTOCOL_ERROR, "New data frame inside a fragmented message"
+            )
+        return opcode
+
+    def _check_size(self, opcode: WSMsgType, length: int, compressed: bool) -> None:
+        """Refuse a frame whose declared length overflows the message, before buffering it."""
+        limit = self.max_msg_size
+        if not limit or opcode in _CONTROL_OPCODES:
+            return
+        if opcode is WSMsgType.CONTINUATION:
+            compressed = self._message_compressed
+        if compressed:
+            too_big = self._compressed_size + length > _deflate_bound(limit)
+        else:
+            too_big = self._message_size + length > limit
+        if too_big:
+            raise WebSocketError(
+                WSCloseCode.MESSAGE_TOO_BIG, f"Message exceeds the maximum size {limit}"
+            )
+
+    # -- messages ------------------------------------------------------------------------------
+
+    def _on_frame(self, header: _FrameHeader, payload: bytes) -> WSMessage | None:
+        opcode = header.opcode
+        if opcode is WSMsgType.CLOSE:
+            self.close_received = True
+            return _close_message(payload)
+        if opcode in (WSMsgType.PING, WSMsgType.PONG):
+            return WSMessage(opcode, payload, "")
+        if opcode is not WSMsgType.CONTINUATION:
+            self._message_type = opcode
+            self._message_compressed = header.compressed
+        self._add_fragment(payload, final=header.fin)
+        if not header.fin:
+            return None
+        return self._finish_message()
+
+    def _add_fragment(self, payload: bytes, *, final: bool) -> None:
+        if self._message_compressed and self._inflater is not None:
+            self._compressed_size += len(payload)
+            budget = self.max_msg_size - self._message_size if self.max_msg_size else None
+            payload = self._inflater.inflate(payload, final=final, max_output=budget)
+        self._message_size += len(payload)
+        if self._message_type is WSMsgType.TEXT:
+            try:
+                # RFC 6455 8.1: fail as soon as the bytes cannot be UTF-8, even mid-message
+                text = self._decoder.decode(payload, final)
+            except UnicodeDecodeError as exc:
+                raise WebSocketError(
+                    WSCloseCode.INVALID_TEXT, "Invalid UTF-8 in a text message"
+                ) from exc
+            self._text_parts.append(text)
+        else:
+            self._binary_parts.append(payload)
+
+    def _finish_message(self) -> WSMessage:
+        message_type = self._message_type
+        if message_type is WSMsgType.TEXT:
+            message = WSMessage(WSMsgType.TEXT, "".join(self._text_parts), "")
+            self._text_parts.clear()
+            self._decoder.reset()
+        else:
+            message = WSMessage(WSMsgType.BINARY, b"".join(self._binary_parts), "")
+            self._binary_parts.clear()
+        self._message_type = None
+        self._message_compressed = False
+        self._message_size = 0
+        self._compressed_size = 0
+        return message
+
+
+def _close_message(payload: bytes) -> WSMessage:
+    """RFC 6455 5.5.1: an empty body, or a 2-byte code followed by a UTF-8 reason."""
+    if not payload:
+        return WSMessage(WSMsgType.CLOSE, 0, "")
+    if len(payload) == 1:
+        raise WebSocketError(WSCloseCode.PROTOCOL_ERROR, "Close frame with a 1-byte payload")
+    code = int.from_bytes(payload[:2], "big")
+    if not is_valid_close_code(code):
+        raise WebSocketError(WSCloseCode.PROTOCOL_ERROR, f"Invalid close code {code}")
+    try:
+        reason = payload[2:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise WebSocketError(WSCloseCode.INVALID_TEXT, "Invalid UTF-8 in the close reason") from exc
+    return WSMessage(WSMsgType.CLOSE, code, reason)

@@ -1,0 +1,206 @@
+"""Writing WebSocket frames (RFC 6455 5.2, RFC 7692 6).
+
+Two layers: :class:`WebSocketFrameEncoder` is sans-IO (a message and an opcode in, the
+frame's bytes out; it owns the deflate context and the close state), and
+:class:`WebSocketWriter` is the thin asyncio side that writes those bytes to a
+:class:`~.interfaces.WritableConnection` and drains. Messages are always sent as a single
+frame: fragmentation buys nothing for a server that already holds the whole message.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Final
+
+from .interfaces import WritableConnection
+from .ws_deflate import MessageDeflater
+from .ws_extensions import DeflateParams
+from .ws_masking import apply_mask
+from .ws_protocol import WSCloseCode, WSMsgType, is_valid_close_code
+
+__all__ = (
+    "WebSocketClosedError",
+    "WebSocketFrameEncoder",
+    "WebSocketWriter",
+    "encode_close_payload",
+    "encode_frame",
+)
+
+_MAX_CONTROL_PAYLOAD: Final = 125
+_MAX_CLOSE_REASON: Final = _MAX_CONTROL_PAYLOAD - 2
+_DATA_OPCODES: Final = frozenset({WSMsgType.TEXT, WSMsgType.BINARY, WSMsgType.CONTINUATION})
+_WIRE_OPCODES: Final = _DATA_OPCODES | {WSMsgType.CLOSE, WSMsgType.PING, WSMsgType.PONG}
+# RFC 7692 6.1: RSV1 (compression) only on the first frame of a TEXT or BINARY message
+_COMPRESSIBLE_OPCODES: Final = frozenset({WSMsgType.TEXT, WSMsgType.BINARY})
+DEFAULT_WRITE_LIMIT: Final = 2**16
+
+
+class WebSocketClosedError(ConnectionResetError):
+    """Sending after the close frame went out (RFC 6455 5.5.1: nothing may follow it)."""
+
+
+def encode_frame(
+    payload: bytes,
+    opcode: int,
+    *,
+    fin: bool = True,
+    rsv1: bool = False,
+    mask_key: bytes | None = None,
+) -> bytes:
+    """One frame's bytes: header with the shortest length form, then the (masked) payload."""
+    if opcode not in _WIRE_OPCODES:
+        raise ValueError(f"not a WebSocket opcode: {opcode!r}")
+    first = (0x80 if fin else 0) | (0x40 if rsv1 else 0) | opcode
+    mask_bit = 0x80 if mask_key is not None else 0
+    length = len(payload)
+    # RFC 6455 5.2: 7-bit length up to 125, then 16-bit, then 64-bit
+    if length < 126:
+        header = bytes((first, mask_bit | length))
+    elif length < 1 << 16:
+        header = bytes((first, mask_bit | 126)) + length.to_bytes(2, "big")
+    else:
+        header = bytes((first, mask_bit | 127)) + length.to_bytes(8, "big")
+    if mask_key is None:
+        return header + payload
+    if len(mask_key) != 4:
+        raise ValueError("the masking key is 4 bytes")
+    return header + mask_key + apply_mask(payload, mask_key)
+
+
+def encode_close_payload(code: int, message: bytes | str = b"") -> bytes:
+    """The close frame body: the code and a UTF-8 reason cut to fit 125 bytes (RFC 6455 5.5.1).
+
+    The reason is cut at a character boundary, so the peer never sees broken UTF-8.
+    """
+    if not is_valid_close_code(code):
+        raise ValueError(f"{code} may not be sent in a close frame (RFC 6455 7.4)")
+    reason = message if isinstance(message, str) else bytes(message).decode("utf-8")
+    encoded = reason.encode("utf-8")
+    if len(encoded) > _MAX_CLOSE_REASON:
+        encoded = encoded[:_MAX_CLOSE_REASON].decode("utf-8", "ignore").encode("utf-8")
+    return code.to_bytes(2, "big") + encoded
+
+
+class WebSocketFrameEncoder:
+    """Turns messages into frames for one side of a connection.
+
+    ``is_server`` decides masking: a client masks every frame with a fresh key from
+    ``os.urandom`` (RFC 6455 5.3), a server never masks. ``deflate`` is the negotiated
+    permessage-deflate configuration; this side compresses with *its own* direction's
+    window and context-takeover parameters.
+    """
+
+    def __init__(self, *, is_server: bool = True, deflate: DeflateParams | None = None) -> None:
+        self.is_server = is_server
+        self.deflate = deflate
+        self._deflater: MessageDeflater | None = None
+        self.compress = 0
+        self.notakeover = False
+        if deflate is not None:
+            outbound = deflate.outbound(is_server=is_server)
+            self.compress = outbound.window_bits
+            self.notakeover = outbound.no_context_takeover
+            self._deflater = MessageDeflater(
+                outbound.window_bits, no_context_takeover=outbound.no_context_takeover
+            )
+        self.closed = False
+
+    def encode(self, message: bytes, opcode: int, compress: int | None = None) -> bytes:
+        """One message as one frame.
+
+        ``compress`` overrides the connection's compression for this message: None uses
+        it, 0 sends uncompressed, 9..15 uses a one-off compressor with that window (capped
+        at the negotiated one). Without negotiated permessage-deflate nothing is compressed.
+        """
+        if self.closed:
+            raise WebSocketClosedError("Cannot send on a WebSocket after its close frame")
+        opcode = WSMsgType(opcode)
+        payload = bytes(message)
+        if opcode not in _DATA_OPCODES and len(payload) > _MAX_CONTROL_PAYLOAD:
+            raise ValueError("control frame payloads are at most 125 bytes (RFC 6455 5.5)")
+        rsv1 = False
+        if self._deflater is not None and opcode in _COMPRESSIBLE_OPCODES and compress != 0:
+            payload = self._compress(self._deflater, payload, compress)
+            rsv1 = True
+        if opcode is WSMsgType.CLOSE:
+            self.closed = True
+        mask_key = None if self.is_server else os.urandom(4)
+        return encode_frame(payload, opcode, rsv1=rsv1, mask_key=mask_key)
+
+    def close(self, code: int = WSCloseCode.OK, message: bytes | str = b"") -> bytes:
+        """The close frame; afterwards every ``encode`` is refused."""
+        if self.closed:
+            raise WebSocketClosedError("The close frame was already sent")
+        return self.encode(encode_close_payload(code, message), WSMsgType.CLOSE)
+
+    @staticmethod
+    def _compress(deflater: MessageDeflater, payload: bytes, compress: int | None) -> bytes:
+        if compress is None or compress >= deflater.window_bits:
+            return deflater.compress(payload)
+        one_off = MessageDeflater(max(compress, 9), no_context_takeover=True)
+        # The peer's inflater now holds this message in its window but our main
+        # compressor does not: its back-references would point at the wrong bytes.
+        deflater.reset()
+        return one_off.compress(payload)
+
+
+class WebSocketWriter:
+    """Sends frames over a connection and waits for the transport when it fills up.
+
+    Satisfies what a ``WebSocketResponse`` needs: ``send_frame``, ``ping``, ``pong``,
+    ``close`` and the negotiated ``compress`` / ``notakeover``.
+    """
+
+    def __init__(
+        self,
+        protocol: WritableConnection,
+        *,
+        is_server: bool = True,
+        deflate: DeflateParams | None = None,
+        limit: int = DEFAULT_WRITE_LIMIT,
+    ) -> None:
+        self.protocol = protocol
+        self._encoder = WebSocketFrameEncoder(is_server=is_server, deflate=deflate)
+        self._limit = limit
+        self._unflushed = 0
+
+    @property
+    def compress(self) -> int:
+        """The outgoing window bits, or 0 without permessage-deflate."""
+        return self._encoder.compress
+
+    @property
+    def notakeover(self) -> bool:
+        """Whether each outgoing message is compressed from an empty window."""
+        return self._encoder.notakeover
+
+    @property
+    def closed(self) -> bool:
+        """True once the close frame was sent."""
+        return self._encoder.closed
+
+    async def send_frame(
+        self, message: bytes | bytearray | memoryview, opcode: int, compress: int | None = None
+    ) -> None:
+        """Send one message as one frame (see :meth:`WebSocketFrameEncoder.encode`)."""
+        await self._write(self._encoder.encode(bytes(message), opcode, compress))
+
+    async def ping(self, message: bytes | bytearray | memoryview = b"") -> None:
+        await self.send_frame(message, WSMsgType.PING)
+
+    async def pong(self, message: bytes | bytearray | memoryview = b"") -> None:
+        await self.send_frame(message, WSMsgType.PONG)
+
+    async def close(self, code: int = WSCloseCode.OK, message: bytes | str = b"") -> None:
+        """Send the close frame; nothing can be sent after it."""
+        await self._write(self._encoder.close(code, message))
+
+    async def _write(self, frame: bytes) -> None:
+        transport = self.protocol.transport
+        if transport is None or transport.is_closing():
+            raise ConnectionResetError("Cannot write to closing transport")
+        transport.write(frame)
+        self._unflushed += len(frame)
+        if self._unflushed > self._limit:
+            self._unflushed = 0
+            await self.protocol.writer_drain()
