@@ -1,0 +1,70 @@
+"""A multipart form with a file, posted over a real socket, reaches the handler whole."""
+
+from __future__ import annotations
+
+import asyncio
+
+from wire import ServeApp, exchange
+
+from aiostrata.web_app import Application
+from aiostrata.web_request import FileField, Request
+from aiostrata.web_response import Response
+
+
+def upload_app() -> Application:
+    app = Application(client_max_size=200_000)
+
+    async def upload(request: Request) -> Response:
+        form = await request.post()
+        upload = form["file"]
+        assert isinstance(upload, FileField)
+        content = upload.file.read()
+        upload.file.close()
+        return Response(text=f"{form['title']}|{upload.filename}|{len(content)}|{content[:5]!r}")
+
+    app.router.add_post("/upload", upload)
+    return app
+
+
+def request_bytes(body: bytes, boundary: str = "XyZ") -> bytes:
+    return (
+        f"POST /upload HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+        f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+
+
+def upload_body(file_size: int) -> bytes:
+    return (
+        b'--XyZ\r\nContent-Disposition: form-data; name="title"\r\n\r\nreport\r\n'
+        b'--XyZ\r\nContent-Disposition: form-data; name="file"; filename="r.bin"\r\n'
+        b"Content-Type: application/octet-stream\r\n\r\n"
+        + b"\x01\x02\r\n-" * (file_size // 5)
+        + b"\r\n--XyZ--\r\n"
+    )
+
+
+async def test_form_with_file_over_the_wire(serve_app: ServeApp) -> None:
+    _, port = await serve_app(upload_app())
+    data = await exchange(port, request_bytes(upload_body(100_000)))
+    assert data.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert data.endswith(b"report|r.bin|100000|b'\\x01\\x02\\r\\n-'")
+
+
+async def test_form_over_client_max_size_is_413(serve_app: ServeApp) -> None:
+    _, port = await serve_app(upload_app())
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        # The server may answer before the whole body is sent: read while sending.
+        writer.write(request_bytes(upload_body(220_000)))
+        head = await asyncio.wait_for(reader.readline(), 5)
+    finally:
+        writer.close()
+    assert head.startswith(b"HTTP/1.1 413 ")
+
+
+async def test_truncated_multipart_is_400(serve_app: ServeApp) -> None:
+    _, port = await serve_app(upload_app())
+    body = b'--XyZ\r\nContent-Disposition: form-data; name="title"\r\n\r\nno closing boundary'
+    data = await exchange(port, request_bytes(body))
+    assert data.startswith(b"HTTP/1.1 400 ")
