@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import abc
 import asyncio
+import os
 import zlib
-from typing import Final
+from typing import BinaryIO, Final
 
 from multidict import CIMultiDict
 
@@ -21,6 +22,18 @@ from .serialize import encode_head
 __all__ = ("AbstractStreamWriter", "StreamWriter")
 
 _CRLF: Final = b"\r\n"
+# aiohttp's documented switch (and ours) for hosts where sendfile(2) misbehaves.
+_NO_SENDFILE: Final = bool(
+    os.environ.get("AIOSTRATA_NOSENDFILE") or os.environ.get("AIOHTTP_NOSENDFILE")
+)
+# How much of a file one executor read brings in when the body cannot go by sendfile(2).
+DEFAULT_FILE_CHUNK_SIZE: Final = 256 * 1024
+
+
+def _read_at(file: BinaryIO, offset: int, size: int) -> bytes:
+    """Seek and read in one executor call, so no other code moves the position between."""
+    file.seek(offset)
+    return file.read(size)
 
 
 class AbstractStreamWriter(abc.ABC):
@@ -56,6 +69,34 @@ class AbstractStreamWriter(abc.ABC):
 
     def send_headers(self) -> None:  # noqa: B027 - optional hook with a no-op default
         """Send queued headers now instead of waiting for the body."""
+
+    async def sendfile(
+        self,
+        file: BinaryIO,
+        offset: int,
+        count: int,
+        *,
+        chunk_size: int = DEFAULT_FILE_CHUNK_SIZE,
+    ) -> None:
+        """Send ``count`` bytes of ``file`` from ``offset`` as body bytes.
+
+        This default reads the file in ``chunk_size`` pieces in the loop's
+        executor (a disk read must not block the loop) and writes each through
+        :meth:`write`, so compression, chunking and ``length`` apply as for any
+        body. :class:`StreamWriter` hands plain bodies to ``loop.sendfile``.
+        The caller owns ``file`` and closes it.
+        """
+        if chunk_size <= 0:
+            raise ValueError(f"chunk_size must be positive, got {chunk_size}")
+        loop = asyncio.get_running_loop()
+        position, end = offset, offset + max(count, 0)
+        while position < end:
+            size = min(chunk_size, end - position)
+            data = await loop.run_in_executor(None, _read_at, file, position, size)
+            if not data:
+                break  # the file shrank under us; what was framed can no longer be met
+            position += len(data)
+            await self.write(data)
 
 
 class StreamWriter(AbstractStreamWriter):
@@ -141,6 +182,52 @@ class StreamWriter(AbstractStreamWriter):
     async def drain(self) -> None:
         if self._protocol.transport is not None:
             await self._protocol.writer_drain()
+
+    async def sendfile(
+        self,
+        file: BinaryIO,
+        offset: int,
+        count: int,
+        *,
+        chunk_size: int = DEFAULT_FILE_CHUNK_SIZE,
+    ) -> None:
+        """Send part of a file: by ``loop.sendfile`` when the body goes out as it is.
+
+        The pending head leaves first. ``loop.sendfile(..., fallback=True)`` uses
+        sendfile(2) on plain sockets and reads the file itself for transports
+        that cannot (TLS). Compressed or chunked bodies, loops or transports
+        without sendfile support, and processes started with
+        ``AIOSTRATA_NOSENDFILE`` or ``AIOHTTP_NOSENDFILE`` set take the
+        read-and-write path of the base class.
+        Never sends more than a declared Content-Length allows (``length``).
+        """
+        if self._eof:
+            raise RuntimeError("sendfile() after write_eof()")
+        transport = self._protocol.transport
+        if transport is None or transport.is_closing():
+            raise ConnectionResetError("Cannot write to closing transport")
+        if self.length is not None:
+            count = min(count, self.length)
+        if count <= 0:
+            self.send_headers()
+            return
+        if self._compress is not None or self.chunked or _NO_SENDFILE:
+            await super().sendfile(file, offset, count, chunk_size=chunk_size)
+            return
+        self.send_headers()
+        loop = self.loop or asyncio.get_running_loop()
+        try:
+            sent = await loop.sendfile(transport, file, offset, count, fallback=True)
+        except (NotImplementedError, RuntimeError) as exc:
+            # Raised before any byte left: a loop (uvloop) or transport without
+            # sendfile support, or a transport that started closing meanwhile.
+            if transport.is_closing():
+                raise ConnectionResetError("Cannot write to closing transport") from exc
+            await super().sendfile(file, offset, count, chunk_size=chunk_size)
+            return
+        self.output_size += sent
+        if self.length is not None:
+            self.length -= sent
 
     def _limit(self, data: bytes) -> bytes:
         """Never write more than a declared Content-Length (RFC 9112 6.3)."""
