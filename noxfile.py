@@ -9,7 +9,7 @@ Run through the bootstrap script, which needs nothing but python3:
     python3 tools/dev.py nox -l             # list the sessions
 
 Sessions: lint, build, tests(<folder>) for each packages/<folder>, typecheck, layers, deps,
-integration, api, and demo (not run by default).
+integration, api; and demo, bench and fuzz (not run by default).
 
 The package list is read from packages/*/pyproject.toml (see tools/monorepo.py). The sessions
 that test code install it from wheels built from the tree, never from src/: the wheels are built
@@ -316,3 +316,34 @@ def demo(session: nox.Session) -> None:
         "python", "-m", "aiostrata.web", "-H", args.hostname, "-P", str(args.port), args.target,
         *rest,
     )  # fmt: skip
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Parser throughput, then aiostrata vs aiohttp over 127.0.0.1 (benchmarks/; not default).
+
+    posargs go to benchmarks/http_apps.py, e.g. nox -s bench -- --seconds 2 --rounds 1
+    """
+    web = REPO.by_module["aiostrata.web"]
+    _install_wheels(session, REPO.closure(web), "aiohttp", "httptools", "h11", "pyinstrument")
+    session.run("python", str(ROOT / "benchmarks" / "parse_throughput.py"))
+    profile = Path(session.create_tmp()) / "aiostrata-top-frames.txt"
+    session.run(
+        "python", str(ROOT / "benchmarks" / "http_apps.py"), "--profile", str(profile),
+        *session.posargs,
+    )  # fmt: skip
+
+
+@nox.session(default=False)
+def fuzz(session: nox.Session) -> None:
+    """Differential, split-invariance fuzzing of the request parser backends (not default).
+
+    posargs go to fuzz/request_parser_fuzz.py; the default is 60 s: nox -s fuzz -- --seconds 300
+    """
+    parser_package = REPO.by_module["aiostrata.http_parser"]
+    _install_wheels(session, REPO.closure(parser_package), "httptools")
+    try:
+        session.install("atheris")  # coverage-guided when it installs on this Python
+    except CommandFailed:
+        session.log("atheris did not install: using the stdlib random mutator instead")
+    session.run("python", str(ROOT / "fuzz" / "request_parser_fuzz.py"), *session.posargs)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from parser_backends import new_parser
 
 from aiostrata.http_parser import (
     BodyData,
     ChunkEnd,
     Event,
     HttpProcessingError,
-    HttpRequestParser,
     MessageComplete,
     ParseError,
     ParserLimits,
@@ -18,12 +18,14 @@ from aiostrata.http_parser import (
     TransferEncodingError,
 )
 
+pytestmark = pytest.mark.usefixtures("parser_backend")
+
 HEAD = b"POST /upload HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
 NEXT = b"GET /next HTTP/1.1\r\nHost: a\r\n\r\n"
 
 
 def parse(body: bytes, limits: ParserLimits | None = None) -> list[Event]:
-    return HttpRequestParser(limits).feed_data(HEAD + body)
+    return new_parser(limits).feed_data(HEAD + body)
 
 
 def error(events: list[Event]) -> HttpProcessingError:
@@ -108,7 +110,7 @@ def test_bare_lf_after_a_chunk_size_is_a_400() -> None:
 
 
 def test_bare_lf_in_a_partial_chunk_size_line_is_refused_without_waiting() -> None:
-    parser = HttpRequestParser()
+    parser = new_parser()
     parser.feed_data(HEAD)
     assert error(parser.feed_data(b"5\nhel")).code == 400
 
@@ -192,13 +194,13 @@ def test_chunk_line_longer_than_max_chunk_line_size_is_a_400() -> None:
 
 
 def test_overlong_chunk_line_is_refused_before_its_end_arrives() -> None:
-    parser = HttpRequestParser(ParserLimits(max_chunk_line_size=100))
+    parser = new_parser(ParserLimits(max_chunk_line_size=100))
     parser.feed_data(HEAD + b"5;a=" + b"v" * 50)
     assert error(parser.feed_data(b"v" * 60)).code == 400
 
 
 def test_chunk_line_at_the_limit_split_after_its_cr_is_accepted() -> None:
-    parser = HttpRequestParser(ParserLimits(max_chunk_line_size=100))
+    parser = new_parser(ParserLimits(max_chunk_line_size=100))
     events = parser.feed_data(HEAD + b"5;a=" + b"v" * 96 + b"\r")
     assert events[1:] == []
     events = parser.feed_data(b"\nhello\r\n0\r\n\r\n")
@@ -211,7 +213,7 @@ def test_chunk_line_at_the_limit_split_after_its_cr_is_accepted() -> None:
 @pytest.mark.parametrize("after", [b"XX", b"\n\r", b"\rX", b"X\r\n", b"\n"])
 def test_chunk_data_not_followed_by_crlf_is_a_400_at_once(after: bytes) -> None:
     # aiohttp #10596: the error must come now, not after waiting for more bytes.
-    parser = HttpRequestParser()
+    parser = new_parser()
     events = parser.feed_data(HEAD + b"5\r\nhello" + after)
     assert body(events) == b"hello"
     exc = error(events)
@@ -225,7 +227,7 @@ def test_chunk_data_longer_than_its_size_is_a_400() -> None:
 
 
 def test_crlf_after_chunk_data_may_arrive_split() -> None:
-    parser = HttpRequestParser()
+    parser = new_parser()
     assert body_events(parser.feed_data(HEAD + b"3\r\nabc")) == [BodyData(b"abc"), ChunkEnd()]
     assert parser.feed_data(b"\r") == []
     assert parser.feed_data(b"\n") == []
@@ -233,7 +235,7 @@ def test_crlf_after_chunk_data_may_arrive_split() -> None:
 
 
 def test_chunk_data_split_across_feeds_is_delivered_as_it_arrives() -> None:
-    parser = HttpRequestParser()
+    parser = new_parser()
     assert body_events(parser.feed_data(HEAD + b"a\r\n01234")) == [BodyData(b"01234")]
     assert parser.feed_data(b"567") == [BodyData(b"567")]
     assert parser.feed_data(b"89\r\n0\r\n\r\n") == [
@@ -256,7 +258,7 @@ def test_no_trailers_gives_an_empty_tuple() -> None:
 
 
 def test_ghsa_9548_qrrj_x5pj_a_trailer_section_is_not_the_next_request() -> None:
-    parser = HttpRequestParser()
+    parser = new_parser()
     data = HEAD + b"0\r\nGET /smuggled HTTP/1.1\r\n\r\n" + NEXT
     events = parser.feed_data(data)
     assert error(events).code == 400
@@ -264,7 +266,7 @@ def test_ghsa_9548_qrrj_x5pj_a_trailer_section_is_not_the_next_request() -> None
 
 
 def test_ghsa_9548_qrrj_x5pj_trailers_then_the_next_request() -> None:
-    events = HttpRequestParser().feed_data(HEAD + b"0\r\nHost: evil\r\n\r\n" + NEXT)
+    events = new_parser().feed_data(HEAD + b"0\r\nHost: evil\r\n\r\n" + NEXT)
     assert [e.message.path for e in events if isinstance(e, RequestHead)] == ["/upload", "/next"]
     finished = [e for e in events if isinstance(e, MessageComplete)]
     assert finished == [MessageComplete((("Host", "evil"),)), MessageComplete()]
@@ -273,7 +275,7 @@ def test_ghsa_9548_qrrj_x5pj_trailers_then_the_next_request() -> None:
 
 
 def test_trailers_do_not_leak_into_the_next_message() -> None:
-    parser = HttpRequestParser()
+    parser = new_parser()
     events = parser.feed_data(HEAD + b"0\r\nX: 1\r\n\r\n" + HEAD + b"0\r\n\r\n")
     finished = [e for e in events if isinstance(e, MessageComplete)]
     assert finished == [MessageComplete((("X", "1"),)), MessageComplete(())]
@@ -292,7 +294,7 @@ def test_ghsa_w2fm_2cpv_w7v5_more_than_max_trailers_is_an_error() -> None:
 
 
 def test_ghsa_w2fm_2cpv_w7v5_endless_trailers_are_refused_while_they_arrive() -> None:
-    parser = HttpRequestParser(ParserLimits(max_trailers=10))
+    parser = new_parser(ParserLimits(max_trailers=10))
     parser.feed_data(HEAD + b"0\r\n")
     events: list[Event] = []
     for i in range(1000):
@@ -317,7 +319,7 @@ def test_trailer_section_at_max_trailer_size_is_accepted() -> None:
 
 
 def test_oversized_trailer_line_is_refused_before_its_end_arrives() -> None:
-    parser = HttpRequestParser(ParserLimits(max_trailer_size=100))
+    parser = new_parser(ParserLimits(max_trailer_size=100))
     parser.feed_data(HEAD + b"0\r\nA: " + b"x" * 50)
     assert error(parser.feed_data(b"x" * 60)).code == 400
 
@@ -346,7 +348,7 @@ def test_bare_lf_ending_the_trailer_section_is_a_400() -> None:
 
 
 def test_bare_lf_in_a_partial_trailer_is_refused_without_waiting() -> None:
-    parser = HttpRequestParser()
+    parser = new_parser()
     parser.feed_data(HEAD + b"0\r\n")
     assert error(parser.feed_data(b"X: 1\nY")).code == 400
 
@@ -364,7 +366,7 @@ def test_chunked_body_crossing_max_body_size_is_a_413() -> None:
 
 def test_chunked_body_is_refused_when_a_chunk_size_crosses_the_limit() -> None:
     # The declared size is enough: no need to receive the chunk's data first.
-    parser = HttpRequestParser(ParserLimits(max_body_size=1000))
+    parser = new_parser(ParserLimits(max_body_size=1000))
     parser.feed_data(HEAD)
     assert error(parser.feed_data(b"ffffffffffffffff\r\n")).code == 413
 
@@ -394,7 +396,7 @@ def test_many_tiny_chunks_parse_completely_and_correctly() -> None:
 def test_many_tiny_chunks_fed_in_pieces() -> None:
     count = 20_000
     wire = HEAD + b"1\r\nz\r\n" * count + b"0\r\n\r\n"
-    parser = HttpRequestParser()
+    parser = new_parser()
     events: list[Event] = []
     for start in range(0, len(wire), 4096):
         events.extend(parser.feed_data(wire[start : start + 4096]))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from parser_backends import new_parser
 
 from aiostrata.http_parser import (
     Event,
     HttpProcessingError,
-    HttpRequestParser,
     InvalidHeader,
     LineTooLong,
     MessageComplete,
@@ -17,9 +17,11 @@ from aiostrata.http_parser import (
     RequestHead,
 )
 
+pytestmark = pytest.mark.usefixtures("parser_backend")
+
 
 def parse(data: bytes, limits: ParserLimits | None = None) -> list[Event]:
-    return HttpRequestParser(limits).feed_data(data)
+    return new_parser(limits).feed_data(data)
 
 
 def head(events: list[Event]) -> RawRequestMessage:
@@ -109,7 +111,7 @@ def test_bare_cr_after_the_request_line_is_a_400() -> None:
 
 
 def test_bare_cr_before_the_head_is_complete_is_refused_without_waiting() -> None:
-    parser = HttpRequestParser()
+    parser = new_parser()
     exc = error(parser.feed_data(b"GET / HTTP/1.1\r\nHost: a\rX"))
     assert exc.code == 400
     assert parser.done
@@ -136,21 +138,21 @@ def test_bare_lf_anywhere_in_the_head_is_a_400(data: bytes) -> None:
     [b"GET / HTTP/1.1\n", b"GET / HTTP/1.1\r\nHost: a\n", b"\n", b"GET / HTTP/1.1\r\nX: a\nb"],
 )
 def test_bare_lf_before_the_head_is_complete_is_refused_without_waiting(partial: bytes) -> None:
-    parser = HttpRequestParser()
+    parser = new_parser()
     exc = error(parser.feed_data(partial))
     assert exc.code == 400
     assert parser.done
 
 
 def test_bare_lf_split_across_feeds_is_refused() -> None:
-    parser = HttpRequestParser()
+    parser = new_parser()
     assert parser.feed_data(b"GET / HTTP/1.1\r\nHost: a") == []
     exc = error(parser.feed_data(b"\nX: 1"))
     assert exc.code == 400
 
 
 def test_crlf_split_across_feeds_is_not_mistaken_for_a_bare_cr() -> None:
-    parser = HttpRequestParser()
+    parser = new_parser()
     assert parser.feed_data(b"GET / HTTP/1.1\r") == []
     assert parser.feed_data(b"\nHost: a\r") == []
     assert parser.feed_data(b"\n\r") == []
@@ -297,14 +299,14 @@ def test_field_longer_than_max_field_size_is_a_431() -> None:
 
 
 def test_overlong_field_is_refused_before_its_end_arrives() -> None:
-    parser = HttpRequestParser(ParserLimits(max_field_size=100))
+    parser = new_parser(ParserLimits(max_field_size=100))
     assert parser.feed_data(b"GET / HTTP/1.1\r\nHost: a\r\nX-A: " + b"v" * 90) == []
     exc = error(parser.feed_data(b"v" * 20))
     assert exc.code == 431
 
 
 def test_field_at_the_limit_split_after_its_cr_is_accepted() -> None:
-    parser = HttpRequestParser(ParserLimits(max_field_size=100))
+    parser = new_parser(ParserLimits(max_field_size=100))
     assert parser.feed_data(b"GET / HTTP/1.1\r\nHost: a\r\nX-A: " + b"v" * 95 + b"\r") == []
     assert head(parser.feed_data(b"\n\r\n")).headers["X-A"] == "v" * 95
 
@@ -329,7 +331,7 @@ def test_head_over_max_head_size_is_a_431() -> None:
 
 
 def test_oversized_head_is_refused_as_soon_as_it_exceeds_the_bound() -> None:
-    parser = HttpRequestParser(ParserLimits(max_head_size=1000))
+    parser = new_parser(ParserLimits(max_head_size=1000))
     fed = parser.feed_data(b"GET / HTTP/1.1\r\nHost: a\r\n")
     assert fed == []
     sent = 25
@@ -347,7 +349,7 @@ def test_oversized_head_is_refused_as_soon_as_it_exceeds_the_bound() -> None:
 
 
 def test_many_small_fields_are_refused_by_the_head_size_before_the_end() -> None:
-    parser = HttpRequestParser(ParserLimits(max_head_size=500, max_headers=10_000))
+    parser = new_parser(ParserLimits(max_head_size=500, max_headers=10_000))
     exc = error(parser.feed_data(b"GET / HTTP/1.1\r\nHost: a\r\n" + b"X: y\r\n" * 200))
     assert exc.code == 431
 
@@ -368,7 +370,7 @@ def test_too_many_leading_empty_lines_are_a_400() -> None:
 
 
 def test_endless_empty_lines_are_refused_while_they_arrive() -> None:
-    parser = HttpRequestParser(ParserLimits(max_empty_lines=8))
+    parser = new_parser(ParserLimits(max_empty_lines=8))
     events: list[Event] = []
     for _ in range(9):
         events = parser.feed_data(b"\r\n")
@@ -384,14 +386,14 @@ def test_empty_lines_between_pipelined_requests_are_tolerated() -> None:
 
 
 def test_eof_inside_a_head_is_an_error() -> None:
-    parser = HttpRequestParser()
+    parser = new_parser()
     assert parser.feed_data(b"GET / HTTP/1.1\r\nHost: a\r\n") == []
     exc = error(parser.feed_eof())
     assert exc.code == 400
 
 
 def test_eof_between_requests_is_not_an_error() -> None:
-    parser = HttpRequestParser()
+    parser = new_parser()
     assert parser.feed_data(with_fields(b"Host: a"))[-1] == MessageComplete()
     assert parser.idle
     assert parser.feed_eof() == []

@@ -5,19 +5,22 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from parser_backends import new_parser
 
 from aiostrata.http_parser import (
     BodyData,
     ChunkEnd,
     Event,
-    HttpRequestParser,
     MessageComplete,
     ParseError,
     ParserLimits,
     RequestHead,
 )
+
+pytestmark = pytest.mark.usefixtures("parser_backend")
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -72,7 +75,7 @@ def normalize(events: list[Event]) -> list[Parsed]:
 
 
 def feed_pieces(pieces: list[bytes], limits: ParserLimits | None = None) -> list[Event]:
-    parser = HttpRequestParser(limits)
+    parser = new_parser(limits)
     events: list[Event] = []
     for piece in pieces:
         events.extend(parser.feed_data(piece))
@@ -244,7 +247,7 @@ def test_corrupted_streams_never_raise_and_stop_at_the_first_error(
     for position, junk in flips:
         at = position % (len(wire) + 1)
         wire[at : at + len(junk)] = junk
-    parser = HttpRequestParser(ParserLimits(max_body_size=100))
+    parser = new_parser(ParserLimits(max_body_size=100))
     events: list[Event] = []
     for piece in split_at(bytes(wire), cuts):
         events.extend(parser.feed_data(piece))  # never raises
@@ -261,7 +264,7 @@ def test_corrupted_streams_never_raise_and_stop_at_the_first_error(
 @PROPERTY
 @given(data=st.binary(max_size=300), cuts=st.lists(st.integers(min_value=0), max_size=10))
 def test_arbitrary_bytes_never_raise(data: bytes, cuts: list[int]) -> None:
-    parser = HttpRequestParser()
+    parser = new_parser()
     events: list[Event] = []
     for piece in split_at(data, cuts):
         events.extend(parser.feed_data(piece))

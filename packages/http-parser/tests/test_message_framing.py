@@ -6,13 +6,13 @@ Each smuggling regression is named after the advisory class it guards against.
 from __future__ import annotations
 
 import pytest
+from parser_backends import new_parser
 
 from aiostrata.http_parser import (
     BodyData,
     ContentLengthError,
     Event,
     HttpProcessingError,
-    HttpRequestParser,
     HttpVersion10,
     MessageComplete,
     ParseError,
@@ -25,9 +25,11 @@ from aiostrata.http_parser import (
     UpgradedData,
 )
 
+pytestmark = pytest.mark.usefixtures("parser_backend")
+
 
 def parse(data: bytes, limits: ParserLimits | None = None) -> list[Event]:
-    return HttpRequestParser(limits).feed_data(data)
+    return new_parser(limits).feed_data(data)
 
 
 def error(events: list[Event]) -> HttpProcessingError:
@@ -221,7 +223,7 @@ def test_pipelined_requests_are_parsed_in_order() -> None:
 
 
 def test_connection_close_ends_parsing_after_the_message() -> None:
-    parser = HttpRequestParser()
+    parser = new_parser()
     data = req(b"Connection: close", b"Content-Length: 2") + b"ok" + req(method=b"GET")
     events = parser.feed_data(data)
     assert [m.should_close for m in heads(events)] == [True]
@@ -242,7 +244,7 @@ def test_http_1_1_keeps_the_connection_by_default() -> None:
 
 
 def test_http_1_0_closes_by_default() -> None:
-    parser = HttpRequestParser()
+    parser = new_parser()
     events = parser.feed_data(req(version=b"HTTP/1.0") + req(version=b"HTTP/1.0"))
     messages = heads(events)
     assert len(messages) == 1
@@ -261,7 +263,7 @@ def test_http_1_0_keep_alive_keeps_the_connection() -> None:
 
 
 def test_websocket_upgrade_hands_over_the_following_bytes() -> None:
-    parser = HttpRequestParser()
+    parser = new_parser()
     data = req(b"Connection: Upgrade", b"Upgrade: websocket", method=b"GET")
     events = parser.feed_data(data + b"\x81\x05hello GET / HTTP/1.1\r\n\r\n")
     message = heads(events)[0]
@@ -285,7 +287,7 @@ def test_upgrade_with_a_body_is_a_400() -> None:
 
 
 def test_connect_hands_over_the_following_bytes() -> None:
-    parser = HttpRequestParser()
+    parser = new_parser()
     data = b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n\x16\x03\x01"
     events = parser.feed_data(data)
     assert heads(events)[0].upgrade
@@ -297,7 +299,7 @@ def test_connect_hands_over_the_following_bytes() -> None:
 
 
 def test_eof_in_the_middle_of_a_content_length_body_is_an_error() -> None:
-    parser = HttpRequestParser()
+    parser = new_parser()
     events = parser.feed_data(req(b"Content-Length: 10") + b"12345")
     assert body(events) == b"12345"
     exc = error(parser.feed_eof())
@@ -307,7 +309,7 @@ def test_eof_in_the_middle_of_a_content_length_body_is_an_error() -> None:
 
 
 def test_eof_in_the_middle_of_a_chunked_body_is_an_error() -> None:
-    parser = HttpRequestParser()
+    parser = new_parser()
     parser.feed_data(req(b"Transfer-Encoding: chunked") + b"5\r\nhel")
     exc = error(parser.feed_eof())
     assert isinstance(exc, TransferEncodingError)
@@ -316,7 +318,7 @@ def test_eof_in_the_middle_of_a_chunked_body_is_an_error() -> None:
 
 @pytest.mark.parametrize("tail", [b"5\r\nhello", b"5\r\nhello\r\n", b"0\r\n", b"0\r\nX: y\r\n"])
 def test_eof_anywhere_inside_chunked_framing_is_an_error(tail: bytes) -> None:
-    parser = HttpRequestParser()
+    parser = new_parser()
     parser.feed_data(req(b"Transfer-Encoding: chunked") + tail)
     assert error(parser.feed_eof()).code == 400
 
@@ -324,7 +326,7 @@ def test_eof_anywhere_inside_chunked_framing_is_an_error(tail: bytes) -> None:
 def test_chunked_applied_twice_is_a_400() -> None:
     """RFC 9112 7.1: a sender must not apply chunked more than once."""
     raw = b"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, chunked\r\n\r\n"
-    events = HttpRequestParser().feed_data(raw)
+    events = new_parser().feed_data(raw)
     assert len(events) == 1
     assert isinstance(events[0], ParseError)
     assert events[0].error.code == 400

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from parser_backends import new_parser
 from yarl import URL
 
 from aiostrata.http_parser import (
     BadHttpMessage,
     Event,
     HttpProcessingError,
-    HttpRequestParser,
     HttpVersion10,
     HttpVersion11,
     LineTooLong,
@@ -21,9 +21,11 @@ from aiostrata.http_parser import (
     UnsupportedVersion,
 )
 
+pytestmark = pytest.mark.usefixtures("parser_backend")
+
 
 def parse(data: bytes, limits: ParserLimits | None = None) -> list[Event]:
-    return HttpRequestParser(limits).feed_data(data)
+    return new_parser(limits).feed_data(data)
 
 
 def request(line: bytes, host: bytes = b"example.com") -> bytes:
@@ -294,7 +296,7 @@ def test_request_line_longer_than_max_line_size_is_a_414() -> None:
 
 
 def test_overlong_request_line_is_refused_before_its_end_arrives() -> None:
-    parser = HttpRequestParser(ParserLimits(max_line_size=100))
+    parser = new_parser(ParserLimits(max_line_size=100))
     assert parser.feed_data(b"GET /" + b"a" * 90) == []
     events = parser.feed_data(b"a" * 20)
     exc = error(events)
@@ -304,21 +306,21 @@ def test_overlong_request_line_is_refused_before_its_end_arrives() -> None:
 
 
 def test_complete_overlong_request_line_is_refused_before_the_head_ends() -> None:
-    parser = HttpRequestParser(ParserLimits(max_line_size=100))
+    parser = new_parser(ParserLimits(max_line_size=100))
     exc = error(parser.feed_data(_line_of(150) + b"\r\nHost: a\r\n"))
     assert exc.code == 414
 
 
 def test_request_line_at_the_limit_split_after_its_cr_is_accepted() -> None:
     line = _line_of(100)
-    parser = HttpRequestParser(ParserLimits(max_line_size=100))
+    parser = new_parser(ParserLimits(max_line_size=100))
     assert parser.feed_data(line + b"\r") == []
     events = parser.feed_data(b"\nHost: a\r\n\r\n")
     assert head(events).path.startswith("/aaa")
 
 
 def test_nothing_is_parsed_after_an_error() -> None:
-    parser = HttpRequestParser()
+    parser = new_parser()
     events = parser.feed_data(b"GET / HTTP/2.0\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n")
     assert len(events) == 1
     assert error(events).code == 505

@@ -45,6 +45,7 @@ async def test_many_invalid_cookies_are_dropped_without_logging(
         ("bytes=0-499", slice(0, 500, 1)),
         ("bytes=500-", slice(500, None, 1)),
         ("bytes=-500", slice(-500, None, 1)),
+        ("Bytes=0-1", slice(0, 2, 1)),
     ],
 )
 async def test_http_range(value: str | None, expected: slice) -> None:

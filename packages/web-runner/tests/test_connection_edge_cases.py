@@ -119,3 +119,32 @@ async def test_failure_after_streaming_started_closes_the_connection(
     assert data.startswith(b"HTTP/1.1 200 OK\r\n")
     assert data.count(b"HTTP/1.1") == 1  # no second response glued to the first
     assert b"partial" in data
+
+
+async def test_early_413_reaches_a_client_still_sending_its_upload(serve_app: ServeApp) -> None:
+    """Lingering close: answering before the body arrived must not reset the connection."""
+    app = Application(client_max_size=2**20)
+
+    async def upload(request: Request) -> Response:
+        await request.read()  # refused from Content-Length alone
+        return Response(text="unreachable")
+
+    app.router.add_post("/", upload)
+    _, port = await serve_app(app)
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    size = 16 * 2**20
+    writer.write(f"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: {size}\r\n\r\n".encode())
+
+    async def send_body() -> None:
+        chunk = b"x" * 2**16
+        try:
+            for _ in range(size // len(chunk)):
+                writer.write(chunk)
+                await writer.drain()
+        except ConnectionError:
+            pass
+
+    await asyncio.wait_for(send_body(), 15)  # like clients that send it all, then read
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+    writer.close()
+    assert head.startswith(b"HTTP/1.1 413 ")

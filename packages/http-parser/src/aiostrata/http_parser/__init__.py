@@ -1,9 +1,20 @@
 """Strict, bounded, sans-IO HTTP/1.1 codecs: bytes in, messages out, and back."""
 
 from ._version import __version__
+from .backend_selection import DEFAULT_PARSER, make_request_parser
+from .content_codings import content_decoder_for, supported_content_codings
+from .content_decoder import ContentDecoder
+from .content_disposition import (
+    BadContentDispositionHeader,
+    BadContentDispositionParam,
+    content_disposition_filename,
+    parse_content_disposition,
+)
+from .decoding_stream import DEFAULT_MAX_DECOMPRESSED_SIZE, DecodingStreamReader
 from .errors import (
     BadHttpMessage,
     BadStatusLine,
+    ContentEncodingError,
     ContentLengthError,
     HttpProcessingError,
     InvalidHeader,
@@ -26,50 +37,154 @@ from .events import (
 from .interfaces import FlowControl, WritableConnection
 from .limits import ParserLimits
 from .messages import RawHeaders, RawRequestMessage, placeholder_message
+from .multipart_errors import (
+    EpilogueTooLarge,
+    FieldTooLarge,
+    IncompleteMultipart,
+    InvalidBoundary,
+    InvalidPartHeader,
+    MalformedMultipart,
+    MultipartError,
+    MultipartLimitExceeded,
+    NestingTooDeep,
+    PartHeadersTooLarge,
+    PreambleTooLarge,
+    TooManyPartHeaders,
+    TooManyParts,
+    UnsupportedPartEncoding,
+)
+from .multipart_limits import MultipartLimits
+from .multipart_reader import BodyPartReader, MultipartReader
+from .multipart_writer import MultipartWriter, PartPayload
 from .request_parser import HttpRequestParser
 from .serialize import UnsafeHeaderError, check_reason, encode_head, serialize_head
 from .streams import EMPTY_PAYLOAD, EmptyStreamReader, EofStream, StreamReader
 from .versions import HttpVersion, HttpVersion10, HttpVersion11
 from .writer import AbstractStreamWriter, StreamWriter
+from .ws_extensions import DeflateDirection, DeflateParams, negotiate_permessage_deflate
+from .ws_handshake import (
+    WSHandshake,
+    WSHandshakeError,
+    WSMethodNotAllowed,
+    WSUnsupportedVersion,
+    check_handshake_request,
+    select_protocol,
+    server_handshake,
+    websocket_accept,
+)
+from .ws_protocol import (
+    WS_CLOSED_MESSAGE,
+    WS_CLOSING_MESSAGE,
+    WS_KEY,
+    WebSocketError,
+    WSCloseCode,
+    WSMessage,
+    WSMsgType,
+    is_valid_close_code,
+)
+from .ws_reader import WebSocketReader
+from .ws_writer import (
+    WebSocketClosedError,
+    WebSocketFrameEncoder,
+    WebSocketWriter,
+    encode_close_payload,
+    encode_frame,
+)
 
 __all__ = (
+    "DEFAULT_MAX_DECOMPRESSED_SIZE",
+    "DEFAULT_PARSER",
     "EMPTY_PAYLOAD",
+    "WS_CLOSED_MESSAGE",
+    "WS_CLOSING_MESSAGE",
+    "WS_KEY",
     "AbstractStreamWriter",
+    "BadContentDispositionHeader",
+    "BadContentDispositionParam",
     "BadHttpMessage",
     "BadStatusLine",
     "BodyData",
+    "BodyPartReader",
     "ChunkEnd",
+    "ContentDecoder",
+    "ContentEncodingError",
     "ContentLengthError",
+    "DecodingStreamReader",
+    "DeflateDirection",
+    "DeflateParams",
     "EmptyStreamReader",
     "EofStream",
+    "EpilogueTooLarge",
     "Event",
+    "FieldTooLarge",
     "FlowControl",
     "HttpProcessingError",
     "HttpRequestParser",
     "HttpVersion",
     "HttpVersion10",
     "HttpVersion11",
+    "IncompleteMultipart",
+    "InvalidBoundary",
     "InvalidHeader",
+    "InvalidPartHeader",
     "LineTooLong",
+    "MalformedMultipart",
     "MessageComplete",
+    "MultipartError",
+    "MultipartLimitExceeded",
+    "MultipartLimits",
+    "MultipartReader",
+    "MultipartWriter",
+    "NestingTooDeep",
     "ParseError",
     "ParserLimits",
+    "PartHeadersTooLarge",
+    "PartPayload",
     "PayloadTooLarge",
+    "PreambleTooLarge",
     "RawHeaders",
     "RawRequestMessage",
     "RequestHead",
     "StreamReader",
     "StreamWriter",
+    "TooManyPartHeaders",
+    "TooManyParts",
     "TransferEncodingError",
     "UnsafeHeaderError",
     "UnsupportedContentEncoding",
+    "UnsupportedPartEncoding",
     "UnsupportedTransferCoding",
     "UnsupportedVersion",
     "UpgradedData",
+    "WSCloseCode",
+    "WSHandshake",
+    "WSHandshakeError",
+    "WSMessage",
+    "WSMethodNotAllowed",
+    "WSMsgType",
+    "WSUnsupportedVersion",
+    "WebSocketClosedError",
+    "WebSocketError",
+    "WebSocketFrameEncoder",
+    "WebSocketReader",
+    "WebSocketWriter",
     "WritableConnection",
     "__version__",
+    "check_handshake_request",
     "check_reason",
+    "content_decoder_for",
+    "content_disposition_filename",
+    "encode_close_payload",
+    "encode_frame",
     "encode_head",
+    "is_valid_close_code",
+    "make_request_parser",
+    "negotiate_permessage_deflate",
+    "parse_content_disposition",
     "placeholder_message",
+    "select_protocol",
     "serialize_head",
+    "server_handshake",
+    "supported_content_codings",
+    "websocket_accept",
 )

@@ -12,6 +12,7 @@ from http import HTTPStatus
 __all__ = (
     "BadHttpMessage",
     "BadStatusLine",
+    "ContentEncodingError",
     "ContentLengthError",
     "HttpProcessingError",
     "InvalidHeader",
@@ -59,6 +60,10 @@ class TransferEncodingError(BadHttpMessage):
 
 class ContentLengthError(BadHttpMessage):
     """The body ended before Content-Length bytes arrived, or the value is invalid (400)."""
+
+
+class ContentEncodingError(BadHttpMessage):
+    """A request body could not be decoded with its Content-Encoding: corrupt or truncated (400)."""
 
 
 class LineTooLong(HttpProcessingError):

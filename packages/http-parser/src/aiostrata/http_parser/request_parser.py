@@ -73,8 +73,6 @@ _HOST: Final = re.compile(
     r"|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?"
 )
 _PORT: Final = re.compile(r"[0-9]{1,5}")
-_SUPPORTED_CODINGS: Final = frozenset({"gzip", "deflate", "br", "zstd"})
-
 _HEAD, _BODY_LENGTH, _CHUNK_SIZE, _CHUNK_DATA, _CHUNK_CRLF, _TRAILERS, _UPGRADED, _DONE = range(8)
 
 
@@ -203,7 +201,7 @@ class HttpRequestParser:
         if _BARE_LF.search(head) or _BARE_CR.search(head):
             raise BadHttpMessage("Bare CR or LF in the request head")
         self._empty_lines = 0
-        message = self._parse_message(head.split(b"\r\n"))
+        message = self._parse_message_head(head)
         pos = end + 4
         self._start_body(message, events)
         return pos
@@ -224,6 +222,14 @@ class HttpRequestParser:
             raise LineTooLong("Header field too long")
         if _BARE_LF.search(body) or _BARE_CR.search(body):
             raise BadHttpMessage("Bare CR or LF in the request head")
+
+    def _parse_message_head(self, head: bytes) -> RawRequestMessage:
+        """Tokenize and interpret one complete head (no final CRLFCRLF, CR/LF already checked).
+
+        The seam an accelerated backend overrides (``httptools_backend``): framing, limits on
+        partial heads and bodies stay here, so every backend frames messages identically.
+        """
+        return self._parse_message(head.split(b"\r\n"))
 
     def _parse_message(self, lines: list[bytes]) -> RawRequestMessage:
         limits = self.limits
@@ -322,12 +328,12 @@ class HttpRequestParser:
         upgrade_tokens = _comma_tokens(headers.getall("Upgrade", []))
         upgrade = ("upgrade" in connection and bool(upgrade_tokens)) or method == "CONNECT"
 
-        compression = None
-        content_encoding = headers.get("Content-Encoding")
-        if content_encoding is not None:
-            lowered = _ascii_lower(content_encoding.strip(" \t"))
-            if lowered in _SUPPORTED_CODINGS:
-                compression = lowered
+        # RFC 9110 8.4: every coding but identity, so that the connection can refuse
+        # one it cannot decode (415) rather than hand the handler undecoded bytes.
+        codings = [
+            c for c in _comma_tokens(headers.getall("Content-Encoding", [])) if c != "identity"
+        ]
+        compression = ", ".join(codings) if codings else None
 
         return RawRequestMessage(
             method,

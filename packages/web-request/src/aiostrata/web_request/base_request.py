@@ -24,7 +24,10 @@ from yarl import URL
 
 from aiostrata.http_parser import (
     AbstractStreamWriter,
+    DecodingStreamReader,
     HttpVersion,
+    MultipartError,
+    MultipartReader,
     RawHeaders,
     RawRequestMessage,
     StreamReader,
@@ -40,6 +43,7 @@ from .conditional_headers import parse_etags, parse_http_date, parse_range
 from .cookie_header import parse_cookie_header
 from .forwarded import parse_forwarded
 from .interfaces import ConnectionInfo
+from .multipart_form import read_multipart_form
 
 __all__ = ("BaseRequest",)
 
@@ -368,9 +372,16 @@ class BaseRequest(MutableMapping[str, Any]):
         return not self._payload.at_eof()
 
     async def release(self) -> None:
-        """Read and discard what is left of the body."""
-        while not self._payload.at_eof():
-            await self._payload.readany()
+        """Read and discard what is left of the body.
+
+        A compressed body is discarded as it came, never inflated: releasing must
+        not cost the decompression a bomb asks for (GHSA-g3cq-j2xw-wf74's class).
+        """
+        payload = self._payload
+        if isinstance(payload, DecodingStreamReader):
+            payload = payload.raw
+        while not payload.at_eof():
+            await payload.readany()
 
     async def read(self) -> bytes:
         """The whole body, at most ``client_max_size`` bytes (else 413), cached."""
@@ -404,15 +415,26 @@ class BaseRequest(MutableMapping[str, Any]):
     async def json(self, *, loads: Callable[[str], Any] = json.loads) -> Any:
         return loads(await self.text())
 
+    async def multipart(self) -> MultipartReader:
+        """A streaming reader of a multipart body; a missing or bad boundary is a 400."""
+        try:
+            return MultipartReader(self._headers, self._payload)
+        except MultipartError as exc:
+            raise HTTPBadRequest(text=exc.message) from exc
+
     async def post(self) -> MultiDictProxy[Any]:
-        """The form fields of a urlencoded body, cached; empty for other methods or types."""
+        """The fields of a urlencoded or multipart/form-data body, cached; else empty."""
         if self._post is not None:
             return self._post
         if self._method not in _POST_METHODS or self.content_type not in _FORM_TYPES:
             self._post = MultiDictProxy(MultiDict())
             return self._post
         if self.content_type == "multipart/form-data":
-            raise HTTPBadRequest(text="multipart/form-data bodies are not supported yet")
+            reader = await self.multipart()
+            self._post = MultiDictProxy(
+                await read_multipart_form(reader, self._client_max_size, self._loop)
+            )
+            return self._post
         data = await self.read()
         charset = self.charset or "utf-8"
         try:

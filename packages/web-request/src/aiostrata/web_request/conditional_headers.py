@@ -14,7 +14,8 @@ from typing import Final
 
 from aiostrata.web_response import ETag
 
-_RANGE: Final = re.compile(r"bytes=([0-9]{0,19})-([0-9]{0,19})", re.ASCII)
+# The range unit is case-insensitive (RFC 9110 14.1); the digits are ASCII only.
+_RANGE: Final = re.compile(r"(?i:bytes)=([0-9]{0,19})-([0-9]{0,19})", re.ASCII)
 _ETAG_ITEM: Final = re.compile(r'[ \t]*(W/)?("[!#-~\x80-\xff]*")[ \t]*(?:,|$)')
 
 

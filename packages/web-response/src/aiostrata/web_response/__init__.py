@@ -4,6 +4,7 @@ the HTTP exceptions, with the same API as ``aiohttp.web``."""
 from ._version import __version__
 from .content_coding import ContentCoding
 from .etag import ETag
+from .file_response import FileResponse
 from .http_exceptions import (
     HTTPAccepted,
     HTTPBadGateway,
@@ -64,14 +65,16 @@ from .http_exceptions import (
     HTTPVariantAlsoNegotiates,
     HTTPVersionNotSupported,
 )
-from .interfaces import PreparingRequest
+from .interfaces import ConditionalRequest, PreparingRequest
 from .json_response import json_response
 from .response import Response
 from .stream_response import StreamResponse
 
 __all__ = (
+    "ConditionalRequest",
     "ContentCoding",
     "ETag",
+    "FileResponse",
     "HTTPAccepted",
     "HTTPBadGateway",
     "HTTPBadRequest",

@@ -7,6 +7,7 @@ only through this protocol.
 from __future__ import annotations
 
 import asyncio
+import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from multidict import CIMultiDictProxy
@@ -14,6 +15,7 @@ from multidict import CIMultiDictProxy
 from aiostrata.http_parser import AbstractStreamWriter, HttpVersion
 
 if TYPE_CHECKING:
+    from .etag import ETag
     from .stream_response import StreamResponse
 
 
@@ -49,3 +51,31 @@ class PreparingRequest(Protocol):
     def _payload_writer(self) -> AbstractStreamWriter: ...
 
     async def _prepare_hook(self, response: StreamResponse) -> None: ...
+
+
+class ConditionalRequest(PreparingRequest, Protocol):
+    """The request side of ``FileResponse.prepare(request)``: validators and ranges.
+
+    Satisfied by ``aiostrata.web_request.BaseRequest`` (and so ``Request``), whose
+    properties parse ``Range`` (ASCII digits only; raising ``ValueError`` when
+    malformed), ``If-Match``/``If-None-Match`` (None when absent) and the
+    HTTP-date fields (None when absent or invalid).
+    """
+
+    @property
+    def http_range(self) -> slice: ...
+
+    @property
+    def if_match(self) -> tuple[ETag, ...] | None: ...
+
+    @property
+    def if_none_match(self) -> tuple[ETag, ...] | None: ...
+
+    @property
+    def if_modified_since(self) -> datetime.datetime | None: ...
+
+    @property
+    def if_unmodified_since(self) -> datetime.datetime | None: ...
+
+    @property
+    def if_range(self) -> datetime.datetime | None: ...

@@ -13,6 +13,7 @@ from .route_defs import (
     AbstractRouteDef,
     RouteDef,
     RouteTableDef,
+    StaticDef,
     delete,
     get,
     head,
@@ -21,9 +22,11 @@ from .route_defs import (
     post,
     put,
     route,
+    static,
     view,
 )
 from .routes import AbstractRoute, ResourceRoute, SystemRoute
+from .static_resources import StaticResource
 from .subapps import MatchedSubAppResource, PrefixedSubAppResource
 from .typedefs import ExpectHandler, Handler, InfoDict
 from .url_dispatcher import ResourcesView, RoutesView, UrlDispatcher
@@ -59,6 +62,8 @@ __all__ = [
     "RouteDef",
     "RouteTableDef",
     "RoutesView",
+    "StaticDef",
+    "StaticResource",
     "SubApplication",
     "SystemRoute",
     "UrlDispatcher",
@@ -74,5 +79,6 @@ __all__ = [
     "post",
     "put",
     "route",
+    "static",
     "view",
 ]

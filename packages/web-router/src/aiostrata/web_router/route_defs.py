@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import abc
 import dataclasses
+import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, overload
 
@@ -66,6 +67,28 @@ class RouteDef(AbstractRouteDef):
             add: Callable[..., AbstractRoute] = getattr(router, "add_" + self.method.lower())
             return [add(self.path, self.handler, **self.kwargs)]
         return [router.add_route(self.method, self.path, self.handler, **self.kwargs)]
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class StaticDef(AbstractRouteDef):
+    """A static directory not registered yet: the arguments of one ``add_static()`` call."""
+
+    prefix: str
+    path: str | os.PathLike[str]
+    kwargs: dict[str, Any]
+
+    def __repr__(self) -> str:
+        info = "".join(f", {name}={value!r}" for name, value in sorted(self.kwargs.items()))
+        return f"<StaticDef {self.prefix} -> {self.path}{info}>"
+
+    def register(self, router: UrlDispatcher) -> list[AbstractRoute]:
+        resource = router.add_static(self.prefix, self.path, **self.kwargs)
+        return list(resource.get_info().get("routes", {}).values())
+
+
+def static(prefix: str, path: str | os.PathLike[str], **kwargs: Any) -> StaticDef:
+    """A :class:`StaticDef` (see ``UrlDispatcher.add_static`` for the keyword arguments)."""
+    return StaticDef(prefix, path, kwargs)
 
 
 def route(method: str, path: str, handler: HandlerType, **kwargs: Any) -> RouteDef:
@@ -187,3 +210,7 @@ class RouteTableDef(Sequence[AbstractRouteDef]):
     def view(self, path: str, **kwargs: Any) -> Callable[[_HandlerT], _HandlerT]:
         """Decorator for a class-based view serving every method."""
         return self.route(METH_ANY, path, **kwargs)
+
+    def static(self, prefix: str, path: str | os.PathLike[str], **kwargs: Any) -> None:
+        """Add a :class:`StaticDef` serving directory *path* at *prefix* (not a decorator)."""
+        self._items.append(StaticDef(prefix, path, kwargs))

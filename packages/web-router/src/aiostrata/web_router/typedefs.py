@@ -9,6 +9,7 @@ its own handler signatures.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
 from re import Pattern
 from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
@@ -32,6 +33,7 @@ class InfoDict(TypedDict, total=False):
     """What ``get_info()`` of resources, routes and match infos returns, by resource kind."""
 
     path: str  # PlainResource
+    directory: Path  # StaticResource (resolved)
     formatter: str  # DynamicResource
     pattern: Pattern[str]  # DynamicResource
     prefix: str  # PrefixedSubAppResource

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import keyword
+import os
 import re
+import warnings
 from collections.abc import Container, Iterable, Iterator, Mapping, Sized
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
-from aiostrata.web_response import HTTPMethodNotAllowed, HTTPNotFound
+from aiostrata.web_response import HTTPMethodNotAllowed, HTTPNotFound, StreamResponse
 
 from .abc import AbstractRouter
 from .dynamic_paths import DynamicResource, is_dynamic_path
@@ -25,6 +27,7 @@ from .http_methods import (
 from .match_info import MatchInfoError, UrlMappingMatchInfo
 from .path_quoting import decode_path_safe
 from .resources import AbstractResource, PlainResource, Resource
+from .static_resources import StaticResource
 from .subapps import MatchedSubAppResource
 
 if TYPE_CHECKING:
@@ -283,6 +286,47 @@ class UrlDispatcher(AbstractRouter, Mapping[str, AbstractResource]):
     def add_view(self, path: str, handler: type[AbstractView], **kwargs: Any) -> AbstractRoute:
         """Shortcut for ``add_route("*", ...)`` with a class-based view."""
         return self.add_route(METH_ANY, path, handler, **kwargs)
+
+    def add_static(
+        self,
+        prefix: str,
+        path: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        expect_handler: ExpectHandler | None = None,
+        chunk_size: int = 256 * 1024,
+        response_factory: type[StreamResponse] = StreamResponse,
+        show_index: bool = False,
+        follow_symlinks: bool = False,
+        append_version: bool = False,
+    ) -> StaticResource:
+        """Serve the files under directory *path* at URL *prefix* (GET and HEAD).
+
+        A trailing ``/`` of *prefix* is dropped. See :class:`StaticResource`; as in
+        aiohttp the resource is returned (its routes are in ``get_info()["routes"]``).
+        *response_factory* is in aiohttp's documented signature only: files are always
+        sent with ``FileResponse``, so another value is refused with a warning.
+        """
+        if response_factory is not StreamResponse:
+            warnings.warn(
+                "add_static(response_factory=...) has no effect: files are sent with FileResponse",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+        if not prefix.startswith("/"):
+            raise ValueError(f"Static prefix should start with '/', got {prefix!r}")
+        resource = StaticResource(
+            prefix.rstrip("/"),
+            path,
+            name=name,
+            expect_handler=expect_handler,
+            chunk_size=chunk_size,
+            show_index=show_index,
+            follow_symlinks=follow_symlinks,
+            append_version=append_version,
+        )
+        self.register_resource(resource)
+        return resource
 
     def add_routes(self, routes_table: Iterable[AbstractRouteDef]) -> list[AbstractRoute]:
         """Register route definitions (a RouteTableDef or a list of RouteDef); return the routes."""

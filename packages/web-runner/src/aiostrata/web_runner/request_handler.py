@@ -22,9 +22,11 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, Final, cast
 
 from aiostrata.http_parser import (
+    DEFAULT_MAX_DECOMPRESSED_SIZE,
     EMPTY_PAYLOAD,
     BodyData,
     ChunkEnd,
+    DecodingStreamReader,
     HttpProcessingError,
     HttpRequestParser,
     HttpVersion11,
@@ -35,8 +37,11 @@ from aiostrata.http_parser import (
     RequestHead,
     StreamReader,
     StreamWriter,
+    UnsupportedContentEncoding,
     UpgradedData,
+    content_decoder_for,
     placeholder_message,
+    supported_content_codings,
 )
 from aiostrata.web_request import BaseRequest
 from aiostrata.web_response import HTTPException, Response, StreamResponse
@@ -78,6 +83,7 @@ class RequestHandler(asyncio.Protocol):
         timeout_ceil_threshold: float = 5,
         max_pipelined: int = 16,
         max_lingering_bytes: int = 2**20,
+        max_decompressed_size: int = DEFAULT_MAX_DECOMPRESSED_SIZE,
     ) -> None:
         self._manager = manager
         self._loop = loop
@@ -91,6 +97,7 @@ class RequestHandler(asyncio.Protocol):
         self._max_lingering_bytes = max_lingering_bytes
         self._read_bufsize = read_bufsize
         self._auto_decompress = auto_decompress
+        self._max_decompressed_size = max_decompressed_size
         self._timeout_ceil_threshold = timeout_ceil_threshold
         self._max_pipelined = max_pipelined
         self._limits = ParserLimits(
@@ -118,6 +125,9 @@ class RequestHandler(asyncio.Protocol):
         self._writing_paused = False
         self._drain_waiter: asyncio.Future[None] | None = None
         self._upgraded_buffer = bytearray()
+        self._eof_seen = False  # the client half-closed its side
+        self._linger = False  # close by lingering: the client may still be sending
+        self._linger_handle: asyncio.TimerHandle | None = None
         self._current_request: BaseRequest | None = None
 
     def __repr__(self) -> str:
@@ -154,6 +164,9 @@ class RequestHandler(asyncio.Protocol):
         self._transport = None
         self._force_close = True
         self._cancel_keepalive()
+        if self._linger_handle is not None:
+            self._linger_handle.cancel()
+            self._linger_handle = None
         if self._payload is not None:
             self._payload.set_exception(ConnectionResetError("Connection lost"))
             self._payload = None
@@ -176,6 +189,9 @@ class RequestHandler(asyncio.Protocol):
 
     def eof_received(self) -> bool:
         """A half-close: answer what was received, then close (keep the transport open)."""
+        self._eof_seen = True
+        if self._linger_handle is not None:
+            return False  # lingering close is over: let the transport close
         for event in self._parser.feed_eof():
             self._on_event(event)
         if not self._request_in_progress and not self._messages:
@@ -236,13 +252,23 @@ class RequestHandler(asyncio.Protocol):
                 # Shutting down or closing: requests not yet received are not taken.
                 self._payload = None
                 return
+            payload: StreamReader = EMPTY_PAYLOAD
             if event.has_body:
-                payload = StreamReader(self, self._read_bufsize, loop=self._loop)
+                raw = StreamReader(self, self._read_bufsize, loop=self._loop)
                 if message.chunked:
-                    payload.begin_http_chunk_receiving()
-                self._payload = payload
-            else:
-                payload = EMPTY_PAYLOAD
+                    raw.begin_http_chunk_receiving()
+                try:
+                    payload = self._decoded(message, raw)
+                except UnsupportedContentEncoding as exc:
+                    # RFC 9110 15.5.16: refuse it (415) without running the handler; the
+                    # body is not read, so the connection closes after the answer.
+                    self._payload = None
+                    self._messages.append(exc)
+                    self._close = True
+                    self._cancel_keepalive()
+                    self._wake()
+                    return
+                self._payload = raw  # the parser's body events feed the compressed stream
             self._messages.append((message, payload))
             self._cancel_keepalive()
             self._wake()
@@ -269,6 +295,18 @@ class RequestHandler(asyncio.Protocol):
             self._close = True
             self._cancel_keepalive()
             self._wake()
+
+    def _decoded(self, message: RawRequestMessage, raw: StreamReader) -> StreamReader:
+        """The body stream for the handler: ``raw`` decoded lazily when it has a coding."""
+        if not self._auto_decompress or message.compression is None:
+            return raw
+        return DecodingStreamReader(
+            raw,
+            content_decoder_for(message.compression),
+            max_decompressed_size=self._max_decompressed_size,
+            limit=self._read_bufsize,
+            loop=self._loop,
+        )
 
     def _wake(self) -> None:
         waiter, self._waiter = self._waiter, None
@@ -358,8 +396,32 @@ class RequestHandler(asyncio.Protocol):
             self.logger.exception("Unhandled error in the connection task")
         finally:
             self._task_handler = None
-            if self._transport is not None:
-                self._transport.close()
+            self._close_transport()
+
+    def _close_transport(self) -> None:
+        """Close; linger first if the client may still be sending.
+
+        Closing a socket with unread input makes the kernel answer with a reset,
+        which can destroy the response before the client reads it (a 413 for an
+        upload, a 400 for a bad head). So we half-close, discard what still
+        arrives for at most ``lingering_time``, then close (RFC 9112 9.6).
+        """
+        transport = self._transport
+        if transport is None or transport.is_closing():
+            return
+        if (
+            not self._linger
+            or self._eof_seen
+            or self._lingering_time <= 0
+            or not transport.can_write_eof()
+        ):
+            transport.close()
+            return
+        self._force_close = True  # data_received discards from now on
+        self._paused_for_body = self._paused_for_backlog = False
+        self._apply_reading_state()  # keep reading, so the input drains
+        transport.write_eof()
+        self._linger_handle = self._loop.call_later(self._lingering_time, transport.close)
 
     async def _serve_one(self, message: RawRequestMessage, payload: StreamReader) -> bool:
         """Answer one request; False when the connection must close afterwards."""
@@ -375,13 +437,18 @@ class RequestHandler(asyncio.Protocol):
         finally:
             self._request_in_progress = False
             self._current_request = None
-        if not sent or self._force_close:
-            return False
-        if not response.keep_alive or message.should_close:
-            return False
-        if message.upgrade or self._parser.upgraded:
-            return False  # the handler did not take the connection over
-        return await self._discard_unread_body(payload)
+        raw = payload.raw if isinstance(payload, DecodingStreamReader) else payload
+        keep = (
+            sent
+            and not self._force_close
+            and bool(response.keep_alive)
+            and not message.should_close
+            and not (message.upgrade or self._parser.upgraded)  # not taken over: close
+            and await self._discard_unread_body(payload)
+        )
+        if not keep and not raw.at_eof():
+            self._linger = True
+        return keep
 
     async def _run_handler(self, request: BaseRequest) -> StreamResponse:
         handler = self._request_handler
@@ -392,6 +459,11 @@ class RequestHandler(asyncio.Protocol):
             response: object = await handler(request)
         except HTTPException as exc:
             return exc
+        except HttpProcessingError as exc:
+            # The body could not be read: too large once decoded (413), corrupt (400)...
+            self.log_debug("Request body error: %s", exc.message)
+            status = exc.code if exc.code in HTTPStatus._value2member_map_ else 400
+            return self.handle_error(request, status, message=exc.message)
         except asyncio.CancelledError:
             raise
         except TimeoutError as exc:
@@ -448,8 +520,11 @@ class RequestHandler(asyncio.Protocol):
     async def _discard_unread_body(self, payload: StreamReader) -> bool:
         """Read what the handler left of the body, within bounds, so the next request parses.
 
-        Returns False (close) when the rest is too large or too slow to arrive.
+        Returns False (close) when the rest is too large or too slow to arrive. A
+        decoded body is discarded through its compressed stream: never inflated.
         """
+        if isinstance(payload, DecodingStreamReader):
+            payload = payload.raw
         if payload.at_eof():
             return True
         deadline = self._loop.time() + self._lingering_time
@@ -479,6 +554,10 @@ class RequestHandler(asyncio.Protocol):
             reason=reason or None,
             text=f"{error.code}, message: {error.message}",
         )
+        self._linger = True  # the rest of the request may still be on its way
+        if isinstance(error, UnsupportedContentEncoding):
+            # RFC 9110 12.5.3: a 415 for a content coding says which ones are accepted.
+            response.headers["Accept-Encoding"] = ", ".join(supported_content_codings())
         response.force_close()
         try:
             await response.prepare(request)

@@ -20,6 +20,7 @@ from aiostrata.web_request import (
 )
 from aiostrata.web_response import (
     ContentCoding,
+    FileResponse,
     HTTPAccepted,
     HTTPBadGateway,
     HTTPBadRequest,
@@ -99,6 +100,8 @@ from aiostrata.web_router import (
     RouteDef,
     RoutesView,
     RouteTableDef,
+    StaticDef,
+    StaticResource,
     SystemRoute,
     UrlDispatcher,
     UrlMappingMatchInfo,
@@ -111,6 +114,7 @@ from aiostrata.web_router import (
     post,
     put,
     route,
+    static,
     view,
 )
 from aiostrata.web_runner import (
@@ -145,6 +149,7 @@ __all__ = (
     "Domain",
     "DynamicResource",
     "FileField",
+    "FileResponse",
     "GracefulExit",
     "HTTPAccepted",
     "HTTPBadGateway",
@@ -224,6 +229,8 @@ __all__ = (
     "Server",
     "ServerRunner",
     "SockSite",
+    "StaticDef",
+    "StaticResource",
     "StreamResponse",
     "SystemRoute",
     "TCPSite",
@@ -244,5 +251,6 @@ __all__ = (
     "put",
     "route",
     "run_app",
+    "static",
     "view",
 )
