@@ -270,3 +270,21 @@ def test_arbitrary_bytes_never_raise(data: bytes, cuts: list[int]) -> None:
         events.extend(parser.feed_data(piece))
     events.extend(parser.feed_eof())
     assert all(not isinstance(e, ParseError) for e in events[:-1])
+
+
+def test_max_heads_holds_further_pipelined_requests_back_until_asked() -> None:
+    """A bounded queue of pipelined requests (CVE-2026-54273's class) needs the parser to stop."""
+    parser = new_parser()
+    data = b"GET /1 HTTP/1.1\r\nHost: a\r\n\r\n" * 50
+    first = parser.feed_data(data, max_heads=3)
+    held_after_first = parser.holding_back
+    assert [type(e).__name__ for e in first] == ["RequestHead", "MessageComplete"] * 3
+    assert held_after_first
+    assert parser.feed_data(b"", max_heads=0) == []
+    rest = parser.feed_data(b"", max_heads=100)
+    held_after_rest = parser.holding_back
+    assert sum(type(e).__name__ == "RequestHead" for e in rest) == 47
+    assert not held_after_rest
+    assert parser.feed_data(b"GET / HTTP/1.1\r\nHo", max_heads=1) == []
+    held_on_partial = parser.holding_back
+    assert not held_on_partial  # a partial head is not held back: it waits for bytes

@@ -123,3 +123,17 @@ async def test_too_many_pipelined_requests_pause_reading_but_all_are_answered(
     raw += b"GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
     data = await exchange(port, raw, timeout=20)
     assert data.count(b"HTTP/1.1 200 OK") == count
+
+
+async def test_a_flood_of_pipelined_requests_then_a_half_close_is_answered_in_full(
+    serve_app: ServeApp,
+) -> None:
+    """The backlog holds requests back unparsed; a half-close must not cut them off."""
+    _, port = await serve_app(make_app(), max_pipelined=4)
+    count = 500
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n" * count)
+    writer.write_eof()
+    data = await asyncio.wait_for(reader.read(), 20)
+    writer.close()
+    assert data.count(b"HTTP/1.1 200 OK") == count

@@ -108,6 +108,7 @@ class HttpRequestParser:
         self._trailers: list[tuple[str, str]] = []
         self._close_after = False
         self._upgrade_after = False
+        self._holding_back = False
 
     @property
     def upgraded(self) -> bool:
@@ -137,8 +138,18 @@ class HttpRequestParser:
             return [ParseError(ContentLengthError("Not enough data to satisfy content length"))]
         return [ParseError(TransferEncodingError("Not enough data to satisfy transfer length"))]
 
-    def feed_data(self, data: bytes) -> list[Event]:
-        """Parse as much of the buffered bytes as possible."""
+    @property
+    def holding_back(self) -> bool:
+        """True when the last ``feed_data`` stopped at ``max_heads`` with bytes left to parse."""
+        return self._holding_back
+
+    def feed_data(self, data: bytes, *, max_heads: int | None = None) -> list[Event]:
+        """Parse as much of the buffered bytes as possible.
+
+        With ``max_heads``, stop before the head of a further request once that
+        many heads were returned, and keep the rest buffered: a caller with a
+        bounded queue of pipelined requests feeds ``b""`` later, when it has room.
+        """
         if self._state == _DONE:
             return []
         if self._state == _UPGRADED:
@@ -146,11 +157,19 @@ class HttpRequestParser:
         buf = self._buf + data if self._buf else bytes(data)
         events: list[Event] = []
         pos = 0
+        heads = 0
+        self._holding_back = False
         try:
             while pos < len(buf):
                 state = self._state
                 if state == _HEAD:
+                    if max_heads is not None and heads >= max_heads:
+                        self._holding_back = True
+                        break
+                    before = len(events)
                     pos = self._parse_head(buf, pos, events)
+                    if len(events) > before:
+                        heads += 1
                 elif state == _BODY_LENGTH:
                     pos = self._parse_length_body(buf, pos, events)
                 elif state == _CHUNK_SIZE:

@@ -85,25 +85,50 @@ class BaseRequest(MutableMapping[str, Any]):
         host: str | None = None,
         remote: str | None = None,
     ) -> None:
-        self._message = message
-        self._protocol = protocol
-        self._payload_writer = payload_writer
-        self._payload = payload
-        self._headers: CIMultiDictProxy[str] = message.headers
-        self._method = message.method
-        self._version = message.version
         url = message.url
-        self._absolute_url: URL | None = url if url.absolute else None
-        self._rel_url = url.relative() if url.absolute else url
-        self._state: dict[str, Any] = {} if state is None else state
-        self._task = task
-        self._loop = loop
-        self._client_max_size = client_max_size
-        self._read_bytes: bytes | None = None
-        self._post: MultiDictProxy[Any] | None = None
-        self._scheme_override = scheme
-        self._host_override = host
-        self._remote_override = remote
+        absolute = url.absolute
+        # One dict update instead of a __setattr__ call per attribute: Request's
+        # __setattr__ (which warns about custom attributes) is costly on this hot path.
+        self.__dict__.update(
+            _message=message,
+            _protocol=protocol,
+            _payload_writer=payload_writer,
+            _payload=payload,
+            _headers=message.headers,
+            _method=message.method,
+            _version=message.version,
+            _absolute_url=url if absolute else None,
+            _rel_url=url.relative() if absolute else url,
+            _state={} if state is None else state,
+            _task=task,
+            _loop=loop,
+            _client_max_size=client_max_size,
+            _read_bytes=None,
+            _post=None,
+            _scheme_override=scheme,
+            _host_override=host,
+            _remote_override=remote,
+        )
+
+    # Declared for type checkers; set in __init__ through __dict__.
+    _message: RawRequestMessage
+    _protocol: ConnectionInfo
+    _payload_writer: AbstractStreamWriter
+    _payload: StreamReader
+    _headers: CIMultiDictProxy[str]
+    _method: str
+    _version: HttpVersion
+    _absolute_url: URL | None
+    _rel_url: URL
+    _state: dict[str, Any]
+    _task: asyncio.Task[Any] | None
+    _loop: asyncio.AbstractEventLoop
+    _client_max_size: int
+    _read_bytes: bytes | None
+    _post: MultiDictProxy[Any] | None
+    _scheme_override: str | None
+    _host_override: str | None
+    _remote_override: str | None
 
     def clone(
         self,

@@ -126,6 +126,7 @@ class RequestHandler(asyncio.Protocol):
         self._drain_waiter: asyncio.Future[None] | None = None
         self._upgraded_buffer = bytearray()
         self._eof_seen = False  # the client half-closed its side
+        self._input_ended = False  # the parser was told about that half-close
         self._linger = False  # close by lingering: the client may still be sending
         self._linger_handle: asyncio.TimerHandle | None = None
         self._current_request: BaseRequest | None = None
@@ -181,19 +182,38 @@ class RequestHandler(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         if self._force_close:
             return
-        for event in self._parser.feed_data(data):
+        self._parse(data)
+
+    def _parse(self, data: bytes) -> None:
+        """Parse no more pipelined heads than the queue has room for (CVE-2026-54273's class).
+
+        The rest stays buffered in the parser, and reading pauses until the
+        serving task has taken requests off the queue.
+        """
+        room = self._max_pipelined - len(self._messages)
+        for event in self._parser.feed_data(data, max_heads=max(room, 0)):
             self._on_event(event)
-        if len(self._messages) >= self._max_pipelined:
-            self._paused_for_backlog = True
+        if self._eof_seen and not self._parser.holding_back:
+            self._end_of_input()
+        backlogged = len(self._messages) >= self._max_pipelined or self._parser.holding_back
+        if backlogged != self._paused_for_backlog:
+            self._paused_for_backlog = backlogged
             self._apply_reading_state()
+
+    def _end_of_input(self) -> None:
+        if not self._input_ended:
+            self._input_ended = True
+            for event in self._parser.feed_eof():
+                self._on_event(event)
 
     def eof_received(self) -> bool:
         """A half-close: answer what was received, then close (keep the transport open)."""
         self._eof_seen = True
         if self._linger_handle is not None:
             return False  # lingering close is over: let the transport close
-        for event in self._parser.feed_eof():
-            self._on_event(event)
+        if not self._parser.holding_back:
+            self._end_of_input()
+        # else: _parse() ends the input once the held-back requests are parsed
         if not self._request_in_progress and not self._messages:
             self._force_close = True
             self._wake()
@@ -378,9 +398,8 @@ class RequestHandler(asyncio.Protocol):
                     await self._waiter
                     continue
                 item = self._messages.popleft()
-                if self._paused_for_backlog and len(self._messages) < self._max_pipelined:
-                    self._paused_for_backlog = False
-                    self._apply_reading_state()
+                if self._paused_for_backlog and not self._force_close:
+                    self._parse(b"")  # room again: parse what was held back
                 if isinstance(item, HttpProcessingError):
                     await self._answer_parse_error(item)
                     break
