@@ -137,3 +137,16 @@ async def test_a_flood_of_pipelined_requests_then_a_half_close_is_answered_in_fu
     data = await asyncio.wait_for(reader.read(), 20)
     writer.close()
     assert data.count(b"HTTP/1.1 200 OK") == count
+
+
+async def test_connection_idle_after_a_request_is_closed_after_keepalive_timeout(
+    serve_app: ServeApp,
+) -> None:
+    _, port = await serve_app(make_app(), keepalive_timeout=0.3)
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+    first = await asyncio.wait_for(reader.readuntil(b"ok"), 5)
+    rest = await asyncio.wait_for(reader.read(), 5)  # the server closes once idle
+    writer.close()
+    assert first.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert rest == b""

@@ -18,6 +18,7 @@ lenient parser behind a proxy is how requests get smuggled:
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final
 
@@ -57,6 +58,14 @@ _VERSION: Final = re.compile(rb"HTTP/([0-9])\.([0-9])")
 _BAD_TARGET_BYTE: Final = re.compile(rb"[^\x21-\x7e]|#")
 # Field values: VCHAR, obs-text, SP and HTAB (RFC 9110 5.5); no CTL, CR, LF or NUL.
 _BAD_VALUE_BYTE: Final = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
+# A whole field section (each line CRLF-terminated) of valid lines, and one line with
+# its name and OWS-stripped value: the fast path's equivalent of _parse_field.
+_FIELD_SECTION: Final = re.compile(
+    rb"(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[^\x00-\x08\x0a-\x1f\x7f]*\r\n)*"
+)
+_FIELD_LINE: Final = re.compile(
+    rb"([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([^\x00-\x08\x0a-\x1f\x7f]*?)[ \t]*\r\n"
+)
 _BARE_LF: Final = re.compile(rb"(?<!\r)\n")
 _BARE_CR: Final = re.compile(rb"\r(?!\n)")
 _DIGITS: Final = re.compile(rb"[0-9]{1,18}")
@@ -74,6 +83,16 @@ _HOST: Final = re.compile(
 )
 _PORT: Final = re.compile(r"[0-9]{1,5}")
 _HEAD, _BODY_LENGTH, _CHUNK_SIZE, _CHUNK_DATA, _CHUNK_CRLF, _TRAILERS, _UPGRADED, _DONE = range(8)
+
+
+_CACHED_TARGET_LENGTH: Final = 256
+
+
+@functools.lru_cache(maxsize=1024)
+def _origin_form_url(target: str) -> URL:
+    """URLs are immutable and hot targets repeat: build each short one once."""
+    path, _, query = target.partition("?")
+    return URL.build(path=path, query_string=query, encoded=True)
 
 
 def _ascii_lower(value: str) -> str | None:
@@ -248,7 +267,34 @@ class HttpRequestParser:
         The seam an accelerated backend overrides (``httptools_backend``): framing, limits on
         partial heads and bodies stay here, so every backend frames messages identically.
         """
+        line_end = head.find(b"\r\n")
+        if line_end != -1:
+            # Fast path: one regex pass validates every field line, a second extracts them.
+            # A field section that fails it, or one long enough that a single line could
+            # exceed max_field_size, takes the line-by-line path below, which says why.
+            block = head[line_end + 2 :] + b"\r\n"
+            limits = self.limits
+            if len(block) <= limits.max_field_size + 2 and _FIELD_SECTION.fullmatch(block):
+                fields = _FIELD_LINE.findall(block)
+                if len(fields) <= limits.max_headers:
+                    return self._parse_fields_fast(head[:line_end], fields)
         return self._parse_message(head.split(b"\r\n"))
+
+    def _parse_fields_fast(
+        self, request_line: bytes, fields: list[tuple[bytes, bytes]]
+    ) -> RawRequestMessage:
+        if len(request_line) > self.limits.max_line_size:
+            raise LineTooLong("Request line too long", code=414)
+        method, target, version = self._parse_request_line(request_line)
+        headers = CIMultiDictProxy(
+            CIMultiDict(
+                [
+                    (name.decode("ascii"), value.decode("utf-8", "surrogateescape"))
+                    for name, value in fields
+                ]
+            )
+        )
+        return self._interpret(method, target, version, headers, tuple(fields))
 
     def _parse_message(self, lines: list[bytes]) -> RawRequestMessage:
         limits = self.limits
@@ -382,6 +428,8 @@ class HttpRequestParser:
                     raise BadStatusLine(f"Invalid CONNECT target: {target[:100]!r}")
                 return URL.build(authority=target, encoded=True)
             if target.startswith("/"):
+                if len(target) <= _CACHED_TARGET_LENGTH:
+                    return _origin_form_url(target)
                 path, _, query = target.partition("?")
                 return URL.build(path=path, query_string=query, encoded=True)
             if target == "*":

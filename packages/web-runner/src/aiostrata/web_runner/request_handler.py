@@ -115,6 +115,7 @@ class RequestHandler(asyncio.Protocol):
         self._waiter: asyncio.Future[None] | None = None
         self._task_handler: asyncio.Task[None] | None = None
         self._keepalive_handle: asyncio.TimerHandle | None = None
+        self._idle_since: float | None = None
         self._request_in_progress = False
         self._close = False  # finish in-flight work, then close
         self._force_close = False  # close now
@@ -290,7 +291,7 @@ class RequestHandler(asyncio.Protocol):
                     return
                 self._payload = raw  # the parser's body events feed the compressed stream
             self._messages.append((message, payload))
-            self._cancel_keepalive()
+            self._idle_since = None  # busy: the keep-alive timer, if it fires, does nothing
             self._wake()
         elif isinstance(event, BodyData):
             if self._payload is not None:
@@ -336,20 +337,33 @@ class RequestHandler(asyncio.Protocol):
     # -- keep-alive ----------------------------------------------------------
 
     def _schedule_keepalive(self) -> None:
-        self._cancel_keepalive()
-        if self._keepalive_timeout and self._transport is not None:
-            self._keepalive_handle = self._loop.call_later(
-                self._keepalive_timeout, self._keepalive_expired
+        """Mark the connection idle from now; close it if it stays idle for the timeout.
+
+        One timer per idle period at most, re-armed lazily when it fires early: a
+        timer per request would cost a heap entry and a cancellation each time.
+        """
+        if not self._keepalive_timeout or self._transport is None:
+            return
+        self._idle_since = self._loop.time()
+        if self._keepalive_handle is None:
+            self._keepalive_handle = self._loop.call_at(
+                self._idle_since + self._keepalive_timeout, self._keepalive_expired
             )
 
     def _cancel_keepalive(self) -> None:
+        self._idle_since = None
         if self._keepalive_handle is not None:
             self._keepalive_handle.cancel()
             self._keepalive_handle = None
 
     def _keepalive_expired(self) -> None:
         self._keepalive_handle = None
-        if self._request_in_progress or self._messages:
+        idle_since = self._idle_since
+        if idle_since is None or self._request_in_progress or self._messages:
+            return  # busy: the next idle period arms a new timer
+        deadline = idle_since + self._keepalive_timeout
+        if self._loop.time() < deadline:
+            self._keepalive_handle = self._loop.call_at(deadline, self._keepalive_expired)
             return
         self.force_close()
 
