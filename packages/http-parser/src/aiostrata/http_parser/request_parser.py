@@ -66,8 +66,8 @@ _FIELD_SECTION: Final = re.compile(
 _FIELD_LINE: Final = re.compile(
     rb"([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([^\x00-\x08\x0a-\x1f\x7f]*?)[ \t]*\r\n"
 )
-_BARE_LF: Final = re.compile(rb"(?<!\r)\n")
 _BARE_CR: Final = re.compile(rb"\r(?!\n)")
+_BARE_CR_OR_LF: Final = re.compile(rb"\r(?!\n)|(?<!\r)\n")
 _DIGITS: Final = re.compile(rb"[0-9]{1,18}")
 _HEX: Final = re.compile(rb"[0-9A-Fa-f]{1,16}")
 # chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ) (RFC 9112 7.1.1)
@@ -82,10 +82,15 @@ _HOST: Final = re.compile(
     r"|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?"
 )
 _PORT: Final = re.compile(r"[0-9]{1,5}")
+_COMMON_METHODS: Final = frozenset(
+    {b"GET", b"HEAD", b"POST", b"PUT", b"DELETE", b"PATCH", b"OPTIONS", b"CONNECT", b"TRACE"}
+)
+_KNOWN_VERSIONS: Final = {b"HTTP/1.1": HttpVersion11, b"HTTP/1.0": HttpVersion10}
 _HEAD, _BODY_LENGTH, _CHUNK_SIZE, _CHUNK_DATA, _CHUNK_CRLF, _TRAILERS, _UPGRADED, _DONE = range(8)
 
 
 _CACHED_TARGET_LENGTH: Final = 256
+_CACHED_TOKENS_LENGTH: Final = 128
 
 
 @functools.lru_cache(maxsize=1024)
@@ -101,6 +106,17 @@ def _ascii_lower(value: str) -> str | None:
 
 
 def _comma_tokens(values: list[str]) -> list[str]:
+    if len(values) == 1 and len(values[0]) <= _CACHED_TOKENS_LENGTH:
+        return list(_comma_tokens_of_one(values[0]))  # the common case, cached
+    return _split_comma_tokens(values)
+
+
+@functools.lru_cache(maxsize=256)
+def _comma_tokens_of_one(value: str) -> tuple[str, ...]:
+    return tuple(_split_comma_tokens([value]))
+
+
+def _split_comma_tokens(values: list[str]) -> list[str]:
     tokens: list[str] = []
     for value in values:
         for part in value.split(","):
@@ -236,7 +252,7 @@ class HttpRequestParser:
         if end - pos + 4 > limits.max_head_size:
             raise LineTooLong("Request head too large")
         head = buf[pos:end]
-        if _BARE_LF.search(head) or _BARE_CR.search(head):
+        if _BARE_CR_OR_LF.search(head):
             raise BadHttpMessage("Bare CR or LF in the request head")
         self._empty_lines = 0
         message = self._parse_message_head(head)
@@ -258,7 +274,7 @@ class HttpRequestParser:
         last_line_start = body.rfind(b"\r\n") + 2 if line_end != -1 else 0
         if line_end != -1 and len(body) - last_line_start > limits.max_field_size:
             raise LineTooLong("Header field too long")
-        if _BARE_LF.search(body) or _BARE_CR.search(body):
+        if _BARE_CR_OR_LF.search(body):
             raise BadHttpMessage("Bare CR or LF in the request head")
 
     def _parse_message_head(self, head: bytes) -> RawRequestMessage:
@@ -318,14 +334,16 @@ class HttpRequestParser:
         if len(parts) != 3:
             raise BadStatusLine(f"Invalid request line: {line[:100]!r}")
         method, target, version_bytes = parts
-        if not _TOKEN.fullmatch(method):
+        if method not in _COMMON_METHODS and not _TOKEN.fullmatch(method):
             raise BadStatusLine(f"Invalid method: {method[:100]!r}")
-        version_match = _VERSION.fullmatch(version_bytes)
-        if version_match is None:
-            raise BadStatusLine(f"Invalid HTTP version: {version_bytes[:100]!r}")
-        version = HttpVersion(int(version_match[1]), int(version_match[2]))
-        if version not in (HttpVersion10, HttpVersion11):
-            raise UnsupportedVersion(f"Unsupported HTTP version: {version.major}.{version.minor}")
+        version = _KNOWN_VERSIONS.get(version_bytes)
+        if version is None:
+            version_match = _VERSION.fullmatch(version_bytes)
+            if version_match is None:
+                raise BadStatusLine(f"Invalid HTTP version: {version_bytes[:100]!r}")
+            raise UnsupportedVersion(
+                f"Unsupported HTTP version: {version_match[1].decode()}.{version_match[2].decode()}"
+            )
         if not target or _BAD_TARGET_BYTE.search(target):
             raise BadStatusLine(f"Invalid request target: {target[:100]!r}")
         return method.decode("ascii"), target.decode("ascii"), version
