@@ -462,3 +462,20 @@ async def test_empty_payload_refuses_data_and_calls_eof_callbacks_at_once() -> N
 def test_empty_payload_works_without_a_running_loop() -> None:
     assert EmptyStreamReader().at_eof()
     assert repr(EMPTY_PAYLOAD) == "<EmptyStreamReader>"
+
+
+async def test_a_reader_waiting_longer_than_read_timeout_gets_a_408() -> None:
+    from aiostrata.http_parser import BodyReadTimeout
+
+    stream = StreamReader(None, 2**16, loop=asyncio.get_running_loop(), read_timeout=0.05)
+    stream.feed_data(b"abc")
+    assert await stream.read(3) == b"abc"
+    with pytest.raises(BodyReadTimeout) as info:
+        await stream.read(1)
+    assert info.value.code == 408
+
+
+async def test_data_arriving_in_time_resets_nothing_and_reads_succeed() -> None:
+    stream = StreamReader(None, 2**16, loop=asyncio.get_running_loop(), read_timeout=0.5)
+    asyncio.get_running_loop().call_later(0.05, stream.feed_data, b"late but in time")
+    assert await stream.readany() == b"late but in time"

@@ -108,3 +108,14 @@ async def test_content_length() -> None:
     request = make_request(b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc")
     assert request.content_length == 3
     assert request.body_exists
+
+
+async def test_a_malformed_range_is_also_a_416_response() -> None:
+    from aiostrata.web_response import HTTPRequestRangeNotSatisfiable
+
+    request = make_request(head("Range: bytes=9-1"))
+    with pytest.raises(HTTPRequestRangeNotSatisfiable) as info:
+        _ = request.http_range
+    assert isinstance(info.value, ValueError)
+    assert info.value.status == 416
+    assert str(info.value) == "start cannot be after end"

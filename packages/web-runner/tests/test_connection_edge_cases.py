@@ -148,3 +148,18 @@ async def test_early_413_reaches_a_client_still_sending_its_upload(serve_app: Se
     head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
     writer.close()
     assert head.startswith(b"HTTP/1.1 413 ")
+
+
+async def test_a_body_that_stops_arriving_is_a_408(serve_app: ServeApp) -> None:
+    app = Application()
+
+    async def upload(request: Request) -> Response:
+        return Response(body=await request.read())
+
+    app.router.add_post("/", upload)
+    _, port = await serve_app(app, body_read_timeout=0.3)
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n012")
+    data = await asyncio.wait_for(reader.read(), 5)
+    writer.close()
+    assert data.startswith(b"HTTP/1.1 408 Request Timeout\r\n")

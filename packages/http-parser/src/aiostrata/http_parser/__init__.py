@@ -14,6 +14,7 @@ from .decoding_stream import DEFAULT_MAX_DECOMPRESSED_SIZE, DecodingStreamReader
 from .errors import (
     BadHttpMessage,
     BadStatusLine,
+    BodyReadTimeout,
     ContentEncodingError,
     ContentLengthError,
     HttpProcessingError,
@@ -105,6 +106,7 @@ __all__ = (
     "BadStatusLine",
     "BodyData",
     "BodyPartReader",
+    "BodyReadTimeout",
     "ChunkEnd",
     "ContentDecoder",
     "ContentEncodingError",

@@ -12,6 +12,7 @@ from http import HTTPStatus
 __all__ = (
     "BadHttpMessage",
     "BadStatusLine",
+    "BodyReadTimeout",
     "ContentEncodingError",
     "ContentLengthError",
     "HttpProcessingError",
@@ -64,6 +65,13 @@ class ContentLengthError(BadHttpMessage):
 
 class ContentEncodingError(BadHttpMessage):
     """A request body could not be decoded with its Content-Encoding: corrupt or truncated (400)."""
+
+
+class BodyReadTimeout(HttpProcessingError):
+    """The client stopped sending the body it announced (408)."""
+
+    code = HTTPStatus.REQUEST_TIMEOUT
+    message = "Request Timeout"
 
 
 class LineTooLong(HttpProcessingError):

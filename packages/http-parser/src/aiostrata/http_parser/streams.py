@@ -15,6 +15,7 @@ import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Final
 
+from .errors import BodyReadTimeout
 from .interfaces import FlowControl
 
 __all__ = ("EMPTY_PAYLOAD", "EmptyStreamReader", "EofStream", "StreamReader")
@@ -43,9 +44,13 @@ class StreamReader:
         limit: int = DEFAULT_LIMIT,
         *,
         loop: asyncio.AbstractEventLoop | None = None,
+        read_timeout: float | None = None,
     ) -> None:
         if limit <= 0:
             raise ValueError("limit must be positive")
+        # How long a reader may wait for the next bytes before the body counts as
+        # abandoned (408): a client that stops sending mid-body cannot hold a handler.
+        self._read_timeout = read_timeout
         self._protocol: FlowControl = protocol if protocol is not None else _NoFlowControl()
         self._low_water = limit
         self._high_water = limit * 2
@@ -277,11 +282,21 @@ class StreamReader:
             self._paused = False
             self._protocol.resume_reading()
         self._waiter = self._loop.create_future()
+        timer = None
+        if self._read_timeout is not None:
+            timer = self._loop.call_later(self._read_timeout, self._read_timed_out)
         try:
             await self._waiter
         finally:
             self._waiter = None
+            if timer is not None:
+                timer.cancel()
         self._raise_pending()
+
+    def _read_timed_out(self) -> None:
+        self.set_exception(
+            BodyReadTimeout(f"No body data for {self._read_timeout} seconds", code=408)
+        )
 
     def _compact_head(self) -> None:
         if self._buffer_offset:
@@ -339,6 +354,7 @@ class EmptyStreamReader(StreamReader):
 
     def __init__(self) -> None:
         self._protocol = _NoFlowControl()
+        self._read_timeout = None
         self._low_water = self._high_water = 1
         self._buffer = collections.deque()
         self._buffer_size = self._buffer_offset = 0

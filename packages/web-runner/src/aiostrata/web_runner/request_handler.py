@@ -84,6 +84,7 @@ class RequestHandler(asyncio.Protocol):
         max_pipelined: int = 16,
         max_lingering_bytes: int = 2**20,
         max_decompressed_size: int = DEFAULT_MAX_DECOMPRESSED_SIZE,
+        body_read_timeout: float | None = 60.0,
     ) -> None:
         self._manager = manager
         self._loop = loop
@@ -98,6 +99,7 @@ class RequestHandler(asyncio.Protocol):
         self._read_bufsize = read_bufsize
         self._auto_decompress = auto_decompress
         self._max_decompressed_size = max_decompressed_size
+        self._body_read_timeout = body_read_timeout
         self._timeout_ceil_threshold = timeout_ceil_threshold
         self._max_pipelined = max_pipelined
         self._limits = ParserLimits(
@@ -275,7 +277,9 @@ class RequestHandler(asyncio.Protocol):
                 return
             payload: StreamReader = EMPTY_PAYLOAD
             if event.has_body:
-                raw = StreamReader(self, self._read_bufsize, loop=self._loop)
+                raw = StreamReader(
+                    self, self._read_bufsize, loop=self._loop, read_timeout=self._body_read_timeout
+                )
                 if message.chunked:
                     raw.begin_http_chunk_receiving()
                 try:
