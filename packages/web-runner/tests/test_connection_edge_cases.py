@@ -47,7 +47,7 @@ async def test_unread_upload_stops_reading_the_socket(serve_app: ServeApp) -> No
     app.router.add_post("/", slow_reader)
     _, port = await serve_app(app, read_bufsize=2**14)
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    size = 8 * 2**20
+    size = 64 * 2**20  # more than the kernel buffers of both sockets can hold
     writer.write(f"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: {size}\r\n\r\n".encode())
     chunk = b"x" * 2**16
     sent = 0
