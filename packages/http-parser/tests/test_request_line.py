@@ -347,3 +347,15 @@ def test_invalid_authority_in_absolute_form_is_a_400_never_a_bare_value_error(
 def test_connect_with_invalid_port_is_a_400(target: bytes) -> None:
     exc = error(parse(request(b"CONNECT " + target + b" HTTP/1.1")))
     assert exc.code == 400
+
+
+@pytest.mark.parametrize(
+    "target",
+    [b"http://user@example.com/", b"http://user:pw@example.com/", b"https://@example.com/"],
+)
+def test_absolute_form_with_userinfo_is_a_400(target: bytes) -> None:
+    """RFC 9110 4.2.4: userinfo in an http(s) target is an error."""
+    events = new_parser().feed_data(b"GET " + target + b" HTTP/1.1\r\nHost: example.com\r\n\r\n")
+    assert len(events) == 1
+    assert isinstance(events[0], ParseError)
+    assert events[0].error.code == 400

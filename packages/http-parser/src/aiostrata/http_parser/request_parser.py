@@ -455,7 +455,14 @@ class HttpRequestParser:
                     raise BadStatusLine("Asterisk-form is only allowed for OPTIONS")
                 return URL.build(path="*", encoded=True)
             url = URL(target, encoded=True)
-            valid = url.absolute and url.scheme in ("http", "https") and bool(url.host)
+            # RFC 9110 4.2.4: userinfo in an http(s) URI is an error; refusing it also
+            # keeps "http://trusted@evil/" from meaning two hosts to two readers.
+            valid = (
+                url.absolute
+                and url.scheme in ("http", "https")
+                and bool(url.host)
+                and "@" not in url.raw_authority
+            )
             _ = url.explicit_port  # yarl splits the authority lazily: a bad port raises here
         except (ValueError, TypeError) as exc:
             raise BadStatusLine(f"Invalid request target: {target[:100]!r}") from exc
