@@ -119,3 +119,8 @@ async def test_a_malformed_range_is_also_a_416_response() -> None:
     assert isinstance(info.value, ValueError)
     assert info.value.status == 416
     assert str(info.value) == "start cannot be after end"
+
+
+async def test_a_bare_cookie_name_has_an_empty_value() -> None:
+    request = make_request(head("Cookie: flag; a=1"))
+    assert dict(request.cookies) == {"flag": "", "a": "1"}

@@ -103,3 +103,13 @@ async def test_get_extra_info_reads_the_transport() -> None:
     assert request.get_extra_info("peername") == ("203.0.113.7", 51000)
     assert request.get_extra_info("missing", "dflt") == "dflt"
     assert request.transport is not None
+
+
+async def test_host_without_a_host_header_is_the_local_address() -> None:
+    request = make_request(b"GET / HTTP/1.0\r\n\r\n")
+    request.transport._extra["sockname"] = ("192.0.2.10", 8080)  # type: ignore[union-attr]
+    assert request.host == "192.0.2.10"
+    v6 = make_request(b"GET / HTTP/1.0\r\n\r\n")
+    v6.transport._extra["sockname"] = ("::1", 8080, 0, 0)  # type: ignore[union-attr]
+    assert v6.host == "[::1]"
+    assert str(v6.url) == "http://[::1]/"

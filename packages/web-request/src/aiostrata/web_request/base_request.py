@@ -251,9 +251,12 @@ class BaseRequest(MutableMapping[str, Any]):
 
     @cached_property
     def host(self) -> str:
-        """The override, else the absolute-form target's authority, else Host, else the FQDN.
+        """The override, else the absolute-form target's authority, else Host, else our address.
 
         RFC 9112 3.2.2: with an absolute-form target the Host header is ignored.
+        Without any (HTTP/1.0), the address the connection arrived on, as aiohttp
+        answers today; never ``socket.getfqdn()``, a DNS lookup that could block
+        the event loop for seconds.
         """
         if self._host_override is not None:
             return self._host_override
@@ -264,7 +267,11 @@ class BaseRequest(MutableMapping[str, Any]):
         host = self._headers.get("Host")
         if host is not None:
             return host
-        return socket.getfqdn()
+        sockname = self.get_extra_info("sockname")
+        if isinstance(sockname, (list, tuple)) and sockname:
+            address = str(sockname[0])
+            return f"[{address}]" if ":" in address else address
+        return socket.gethostname()
 
     @cached_property
     def remote(self) -> str | None:

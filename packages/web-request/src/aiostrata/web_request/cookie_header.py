@@ -27,9 +27,10 @@ def parse_cookie_header(header: str) -> dict[str, str]:
     """Return the cookies of one Cookie header; the first of duplicate names wins."""
     cookies: dict[str, str] = {}
     for pair in header.split(";"):
-        name, eq, value = pair.partition("=")
+        name, _, value = pair.partition("=")
         name = name.strip(" \t")
-        if not eq or not _NAME.fullmatch(name):
+        if not _NAME.fullmatch(name):
             continue
+        # A bare name ("flag") is a cookie with an empty value, as aiohttp reads it.
         cookies.setdefault(name, _unquote(value.strip(" \t")))
     return cookies
