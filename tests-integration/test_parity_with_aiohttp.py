@@ -187,11 +187,6 @@ def _summary(data: bytes) -> Summary:
     return lines[0], headers, body
 
 
-@pytest.fixture(scope="module")
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 @pytest.fixture
 async def ports() -> AsyncIterator[tuple[int, int]]:
     reference, reference_port = await _serve(aiohttp_web)
