@@ -8,6 +8,8 @@ import zlib
 from typing import cast
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from multidict import CIMultiDict
 
 from aiostrata.http_parser import (
@@ -315,3 +317,33 @@ async def test_large_writes_drain(writer: StreamWriter, conn: FakeConnection) ->
     await writer.write(b"x" * 70_000)
     assert conn.drains == 1
     assert writer.output_size == len(HEAD_BYTES) + 70_100
+
+
+_HEADER_TEXT = st.text(
+    alphabet=st.sampled_from(
+        ["a", "Z", "-", " ", "\t", ":", "\r", "\n", "\x00", "\x7f", "é", "\x1b"]
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(fields=st.lists(st.tuples(_HEADER_TEXT, _HEADER_TEXT), max_size=5))
+def test_encoded_head_has_exactly_the_fields_given_or_is_refused(
+    fields: list[tuple[str, str]],
+) -> None:
+    """No name or value can add, end or split a line of the head (response splitting)."""
+    try:
+        encoded = encode_head("HTTP/1.1 200 OK", fields)
+    except UnsafeHeaderError:
+        assert any(
+            any(c in name + value for c in "\r\n\x00\x1b\x7f")
+            or not name
+            or set(name) & set(" \t:é")
+            for name, value in fields
+        )
+        return
+    lines = encoded.decode("utf-8").split("\r\n")
+    assert lines[0] == "HTTP/1.1 200 OK"
+    assert lines[1:-2] == [f"{name}: {value}" for name, value in fields]
+    assert lines[-2:] == ["", ""]

@@ -21,6 +21,13 @@ _TOKEN: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _UNSAFE_VALUE: Final = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
+# A status line and "name: value" lines, none with CR, LF, NUL or another CTL but HTAB.
+_SAFE_HEAD: Final = re.compile(
+    r"[^\x00-\x08\x0a-\x1f\x7f]*\r\n"
+    r"(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+: [^\x00-\x08\x0a-\x1f\x7f]*\r\n)*\r\n"
+)
+
+
 class UnsafeHeaderError(ValueError):
     """A header name, value or reason phrase would corrupt the message framing."""
 
@@ -33,7 +40,21 @@ def check_reason(reason: str) -> str:
 
 
 def encode_head(status_line: str, headers: Iterable[tuple[str, str]]) -> bytes:
-    """Encode a status line and header fields, ending with the empty line."""
+    """Encode a status line and header fields, ending with the empty line.
+
+    The whole head is checked by one regex pass; only a head that fails it is
+    walked field by field, to say which part is unsafe.
+    """
+    fields = list(headers)
+    head = "\r\n".join([status_line, *[f"{name}: {value}" for name, value in fields], "\r\n"])
+    # The line count matters as much as the shape: a value holding "\r\nSet-Cookie: x"
+    # would make a well-formed head with one line too many (response splitting).
+    if head.count("\r\n") == len(fields) + 2 and _SAFE_HEAD.fullmatch(head):
+        return head.encode("utf-8", "surrogateescape")
+    return _encode_head_checked(status_line, fields)
+
+
+def _encode_head_checked(status_line: str, headers: Iterable[tuple[str, str]]) -> bytes:
     if _UNSAFE_VALUE.search(status_line):
         raise UnsafeHeaderError(f"status line contains control characters: {status_line!r}")
     lines = [status_line]
