@@ -1,5 +1,5 @@
-"""Responses for aiostrata: ``StreamResponse``, ``Response``, ``json_response`` and
-the HTTP exceptions, with the same API as ``aiohttp.web``."""
+"""Responses for aiostrata: ``StreamResponse``, ``Response``, ``json_response``,
+``WebSocketResponse`` and the HTTP exceptions, with the same API as ``aiohttp.web``."""
 
 from ._version import __version__
 from .content_coding import ContentCoding
@@ -65,10 +65,18 @@ from .http_exceptions import (
     HTTPVariantAlsoNegotiates,
     HTTPVersionNotSupported,
 )
-from .interfaces import ConditionalRequest, PreparingRequest
+from .interfaces import (
+    ConditionalRequest,
+    PreparingRequest,
+    UpgradableConnection,
+    UpgradedReceiver,
+)
 from .json_response import json_response
 from .response import Response
 from .stream_response import StreamResponse
+from .websocket_errors import WSHeartbeatTimeout, WSMessageTypeError
+from .websocket_ready import WebSocketReady
+from .websocket_response import WebSocketResponse
 
 __all__ = (
     "ConditionalRequest",
@@ -136,6 +144,12 @@ __all__ = (
     "PreparingRequest",
     "Response",
     "StreamResponse",
+    "UpgradableConnection",
+    "UpgradedReceiver",
+    "WSHeartbeatTimeout",
+    "WSMessageTypeError",
+    "WebSocketReady",
+    "WebSocketResponse",
     "__version__",
     "json_response",
 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from multidict import CIMultiDictProxy
 
@@ -79,3 +79,40 @@ class ConditionalRequest(PreparingRequest, Protocol):
 
     @property
     def if_range(self) -> datetime.datetime | None: ...
+
+
+class UpgradedReceiver(Protocol):
+    """Takes the bytes of a connection once it has left HTTP (RFC 9110 7.8 Upgrade).
+
+    Satisfied by the WebSocket response's inbox; the connection calls it with every
+    byte received after the upgraded request's head, then once with the end.
+    """
+
+    def feed_data(self, data: bytes) -> None: ...
+
+    def feed_eof(self) -> None: ...
+
+    def connection_lost(self, exc: BaseException | None) -> None: ...
+
+
+@runtime_checkable
+class UpgradableConnection(Protocol):
+    """The connection side of ``WebSocketResponse.prepare(request)``: ``request.protocol``.
+
+    Satisfied by ``aiostrata.web_runner.RequestHandler``. ``transport`` is None once the
+    connection is lost; ``writer_drain`` waits while the write buffer is full;
+    ``pause_reading``/``resume_reading`` apply back-pressure from the message queue;
+    ``set_upgraded_receiver`` hands every later byte (and the ones already buffered)
+    to ``receiver`` instead of the HTTP parser.
+    """
+
+    @property
+    def transport(self) -> asyncio.Transport | None: ...
+
+    async def writer_drain(self) -> None: ...
+
+    def pause_reading(self) -> None: ...
+
+    def resume_reading(self) -> None: ...
+
+    def set_upgraded_receiver(self, receiver: UpgradedReceiver) -> None: ...

@@ -44,7 +44,12 @@ from aiostrata.http_parser import (
     supported_content_codings,
 )
 from aiostrata.web_request import BaseRequest
-from aiostrata.web_response import HTTPException, Response, StreamResponse
+from aiostrata.web_response import (
+    HTTPException,
+    Response,
+    StreamResponse,
+    UpgradedReceiver,
+)
 
 from .access_log import AbstractAccessLogger, AccessLogger
 from .log import access_logger, server_logger
@@ -128,6 +133,7 @@ class RequestHandler(asyncio.Protocol):
         self._writing_paused = False
         self._drain_waiter: asyncio.Future[None] | None = None
         self._upgraded_buffer = bytearray()
+        self._upgraded_receiver: UpgradedReceiver | None = None
         self._eof_seen = False  # the client half-closed its side
         self._input_ended = False  # the parser was told about that half-close
         self._linger = False  # close by lingering: the client may still be sending
@@ -174,6 +180,9 @@ class RequestHandler(asyncio.Protocol):
         if self._payload is not None:
             self._payload.set_exception(ConnectionResetError("Connection lost"))
             self._payload = None
+        receiver, self._upgraded_receiver = self._upgraded_receiver, None
+        if receiver is not None:
+            receiver.connection_lost(exc)
         self._wake()
         waiter, self._drain_waiter = self._drain_waiter, None
         if waiter is not None and not waiter.done():
@@ -184,6 +193,10 @@ class RequestHandler(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         if self._force_close:
+            return
+        receiver = self._upgraded_receiver
+        if receiver is not None:
+            receiver.feed_data(data)  # no longer HTTP: straight to the new protocol
             return
         self._parse(data)
 
@@ -214,6 +227,10 @@ class RequestHandler(asyncio.Protocol):
         self._eof_seen = True
         if self._linger_handle is not None:
             return False  # lingering close is over: let the transport close
+        if self._upgraded_receiver is not None:
+            # The peer half-closed an upgraded connection; it stays writable so the
+            # new protocol can still say goodbye (a WebSocket close frame).
+            self._upgraded_receiver.feed_eof()
         if not self._parser.holding_back:
             self._end_of_input()
         # else: _parse() ends the input once the held-back requests are parsed
@@ -256,6 +273,31 @@ class RequestHandler(asyncio.Protocol):
                 transport.pause_reading()
             else:
                 transport.resume_reading()
+
+    def set_upgraded_receiver(self, receiver: UpgradedReceiver) -> None:
+        """Hand the connection's input over to ``receiver`` (``UpgradableConnection``).
+
+        Called by a ``WebSocketResponse`` once it answered 101: the bytes the parser
+        buffered after the upgraded head go to ``receiver`` at once, and every later
+        byte, the end of input and the connection's loss go to it directly.
+        """
+        if not self._parser.upgraded:
+            raise RuntimeError("The connection was not upgraded by its request head")
+        if self._upgraded_receiver is not None:
+            raise RuntimeError("The connection already has an upgraded receiver")
+        self._upgraded_receiver = receiver
+        buffered = bytes(self._upgraded_buffer)
+        self._upgraded_buffer.clear()
+        # The buffer limit may have paused reading; the receiver applies its own from now.
+        self._paused_for_body = False
+        self._apply_reading_state()
+        if buffered:
+            receiver.feed_data(buffered)
+        if self._transport is None:
+            self._upgraded_receiver = None
+            receiver.connection_lost(None)
+        elif self._eof_seen:
+            receiver.feed_eof()
 
     async def writer_drain(self) -> None:
         if self._transport is None:
@@ -308,6 +350,9 @@ class RequestHandler(asyncio.Protocol):
                 self._payload.feed_eof()
                 self._payload = None
         elif isinstance(event, UpgradedData):
+            if self._upgraded_receiver is not None:
+                self._upgraded_receiver.feed_data(event.data)
+                return
             self._upgraded_buffer.extend(event.data)
             if len(self._upgraded_buffer) > _MAX_UPGRADE_BUFFER:
                 self._close = True

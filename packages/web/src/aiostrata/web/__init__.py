@@ -4,6 +4,7 @@ This package only reassembles the layers; each name lives in the package that
 owns it (see ARCHITECTURE.md).
 """
 
+from aiostrata.http_parser import WSCloseCode, WSMessage, WSMsgType
 from aiostrata.web_app import (
     AppKey,
     Application,
@@ -81,6 +82,9 @@ from aiostrata.web_response import (
     HTTPVersionNotSupported,
     Response,
     StreamResponse,
+    WebSocketReady,
+    WebSocketResponse,
+    WSMessageTypeError,
     json_response,
 )
 from aiostrata.web_router import (
@@ -238,6 +242,12 @@ __all__ = (
     "UrlDispatcher",
     "UrlMappingMatchInfo",
     "View",
+    "WSCloseCode",
+    "WSMessage",
+    "WSMessageTypeError",
+    "WSMsgType",
+    "WebSocketReady",
+    "WebSocketResponse",
     "__version__",
     "delete",
     "get",

@@ -1,0 +1,129 @@
+"""The receiving side of a WebSocket: bytes from the connection in, messages out in order.
+
+The connection hands every byte after the upgrade to :class:`WebSocketInbox` (it
+satisfies ``UpgradedReceiver``), which parses them with the sans-IO
+``WebSocketReader`` and queues the messages for ``WebSocketResponse.receive()``. The
+queue applies back-pressure: above ``limit`` bytes of unread messages the socket stops
+being read, and it is read again once the handler has caught up, so a client that sends
+faster than the handler reads cannot make the server buffer without bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+from collections.abc import Callable
+from typing import Final, Protocol
+
+from aiostrata.http_parser import WebSocketReader, WSMessage
+
+__all__ = ("DEFAULT_INBOX_LIMIT", "WebSocketInbox")
+
+DEFAULT_INBOX_LIMIT: Final = 2**16
+
+
+class _ReadingControl(Protocol):
+    """What the inbox pauses: the connection (an ``UpgradableConnection``)."""
+
+    def pause_reading(self) -> None: ...
+
+    def resume_reading(self) -> None: ...
+
+
+def _size_of(message: WSMessage) -> int:
+    data = message.data
+    return len(data) if isinstance(data, (str, bytes)) else 0
+
+
+class WebSocketInbox:
+    """A bounded queue of received messages, filled by the connection.
+
+    ``on_data`` is called for every chunk received, before it is parsed: the heartbeat
+    counts any data as a sign of life. :meth:`read` returns None once the input has
+    ended (EOF or connection lost) and every queued message was read.
+    """
+
+    def __init__(
+        self,
+        reader: WebSocketReader,
+        control: _ReadingControl,
+        *,
+        loop: asyncio.AbstractEventLoop,
+        limit: int = DEFAULT_INBOX_LIMIT,
+        on_data: Callable[[], None] | None = None,
+    ) -> None:
+        self._reader = reader
+        self._control = control
+        self._loop = loop
+        self._limit = limit
+        self._on_data = on_data
+        self._messages: collections.deque[tuple[WSMessage, int]] = collections.deque()
+        self._size = 0
+        self._paused = False
+        self._ended = False
+        self._waiter: asyncio.Future[None] | None = None
+        self.lost_with: BaseException | None = None
+
+    @property
+    def ended(self) -> bool:
+        """True once no more bytes can arrive."""
+        return self._ended
+
+    @property
+    def queued_bytes(self) -> int:
+        """The payload bytes of the messages not yet read."""
+        return self._size
+
+    # -- UpgradedReceiver ----------------------------------------------------------------------
+
+    def feed_data(self, data: bytes) -> None:
+        if self._ended:
+            return
+        if self._on_data is not None:
+            self._on_data()
+        for message in self._reader.feed_data(data):
+            self.put(message)
+
+    def feed_eof(self) -> None:
+        self._ended = True
+        self._wake()
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        self.lost_with = exc
+        self.feed_eof()
+
+    # -- the queue -----------------------------------------------------------------------------
+
+    def put(self, message: WSMessage) -> None:
+        """Queue a message: parsed from the wire, or a local state (CLOSING, ERROR)."""
+        size = _size_of(message)
+        self._messages.append((message, size))
+        self._size += size
+        if not self._paused and self._size > self._limit:
+            self._paused = True
+            self._control.pause_reading()
+        self._wake()
+
+    async def read(self) -> WSMessage | None:
+        """The next message; None when the input ended and nothing is left."""
+        while not self._messages:
+            if self._ended:
+                return None
+            waiter = self._waiter = self._loop.create_future()
+            try:
+                await waiter
+            finally:
+                if self._waiter is waiter:
+                    self._waiter = None
+        message, size = self._messages.popleft()
+        self._size -= size
+        if self._paused and self._size <= self._limit // 2:
+            self._paused = False
+            if not self._ended:
+                self._control.resume_reading()
+        return message
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
