@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import functools
 import json
 import socket
 import warnings
@@ -53,14 +54,32 @@ _FORM_TYPES: Final = frozenset({"", "application/x-www-form-urlencoded", "multip
 _sentinel: Any = object()
 
 
-def _parse_content_type(header: str | None) -> tuple[str, dict[str, str]]:
-    """Split a Content-Type into its lower-cased media type and its parameters."""
+_NO_PARAMS: Final[Mapping[str, str]] = MappingProxyType({})
+
+
+def _parse_content_type(header: str | None) -> tuple[str, Mapping[str, str]]:
+    """Split a Content-Type into its lower-cased media type and its parameters.
+
+    The email package reads it as aiohttp does (an invalid type is text/plain), but
+    it is slow, and the same few values repeat: short ones are parsed once.
+    """
     if not header:
-        return "application/octet-stream", {}
+        return "application/octet-stream", _NO_PARAMS
+    if len(header) <= 256:
+        return _parse_content_type_cached(header)
+    return _parse_content_type_uncached(header)
+
+
+def _parse_content_type_uncached(header: str) -> tuple[str, Mapping[str, str]]:
     message = Message()
     message["content-type"] = header
     params = dict(message.get_params(failobj=[])[1:])
-    return message.get_content_type(), {k.lower(): str(v) for k, v in params.items()}
+    return message.get_content_type(), MappingProxyType(
+        {k.lower(): str(v) for k, v in params.items()}
+    )
+
+
+_parse_content_type_cached = functools.lru_cache(maxsize=256)(_parse_content_type_uncached)
 
 
 class BaseRequest(MutableMapping[str, Any]):
@@ -344,7 +363,7 @@ class BaseRequest(MutableMapping[str, Any]):
         return MappingProxyType(cookies)
 
     @cached_property
-    def _content_type_parts(self) -> tuple[str, dict[str, str]]:
+    def _content_type_parts(self) -> tuple[str, Mapping[str, str]]:
         return _parse_content_type(self._headers.get("Content-Type"))
 
     @property
@@ -422,9 +441,18 @@ class BaseRequest(MutableMapping[str, Any]):
             declared = self.content_length
             if limit and declared is not None and declared > limit:
                 raise HTTPRequestEntityTooLarge(max_size=limit, actual_size=declared)
-            body = bytearray()
+            payload = self._payload
+            first = await payload.readany()
+            if payload.at_eof():  # the usual small body: one piece, no copy
+                if limit and len(first) > limit:
+                    raise HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(first))
+                self._read_bytes = first
+                return first
+            body = bytearray(first)
+            if limit and len(body) > limit:
+                raise HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(body))
             while True:
-                chunk = await self._payload.readany()
+                chunk = await payload.readany()
                 if not chunk:
                     break
                 body.extend(chunk)
