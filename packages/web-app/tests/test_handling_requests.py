@@ -143,3 +143,20 @@ async def test_normalize_path_never_redirects_off_site() -> None:
 def test_normalize_path_refuses_contradictory_options() -> None:
     with pytest.raises(ValueError, match="slash"):
         normalize_path_middleware(append_slash=True, remove_slash=True)
+
+
+@pytest.mark.parametrize("path", ["/\\evil.example", "/\\/evil.example", "//\\evil.example"])
+async def test_normalize_path_never_redirects_off_site_through_a_backslash(path: str) -> None:
+    """Browsers read '\\' as '/': a Location of '/\\evil' would leave the site."""
+    app = Application(middlewares=[normalize_path_middleware()])
+
+    async def handler(request: Request) -> Response:
+        return Response(text="ok")
+
+    app.router.add_get("/{anything:.+}/", handler)
+    response = await call(app, "GET", path)
+    location = response.headers.get("Location", "")
+    assert "\\" not in location
+    assert not location.startswith("//")
+    if location:
+        assert location.startswith("/%5C")

@@ -35,8 +35,9 @@ def normalize_path_middleware(
 
     Tried in order: slashes merged, a slash appended (or removed), both. The
     redirect never points off-site: the location always starts with exactly
-    one ``/``, so ``//evil.example/`` cannot become a protocol-relative
-    redirect (aiohttp's CVE-2021-21330 open redirect).
+    one ``/`` and carries no raw backslash, so neither ``//evil.example/`` nor
+    ``/<backslash>evil.example`` can become a protocol-relative redirect (aiohttp's
+    CVE-2021-21330 open redirect).
     """
     if append_slash and remove_slash:
         raise ValueError("Cannot both remove and append slash")
@@ -60,7 +61,9 @@ def normalize_path_middleware(
             if merge_slashes:
                 candidates.append(_SLASHES.sub("/", path)[:-1] or "/")
         for candidate in candidates:
-            candidate = "/" + candidate.lstrip("/")  # never protocol-relative
+            # Never protocol-relative: browsers read a backslash as "/", so "/<backslash>evil"
+            # would be "//evil". A backslash is no URI character (RFC 3986): send it encoded.
+            candidate = "/" + candidate.replace("\\", "%5C").lstrip("/")
             if candidate == path:
                 continue
             target = candidate + ("?" + query if query else "")
