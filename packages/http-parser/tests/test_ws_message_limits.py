@@ -182,3 +182,20 @@ def test_inflater_is_reset_per_message_when_the_client_said_no_context_takeover(
         assert reader.feed_data(encoder.encode(b"again and again", TEXT)) == [
             WSMessage(TEXT, "again and again", "")
         ]
+
+
+def test_a_flood_of_empty_continuation_frames_holds_no_memory() -> None:
+    """Empty fragments add nothing to a message, so they must not pile up either."""
+    reader = WebSocketReader(1024)
+    reader.feed_data(bytes([0x02, 0x80]) + b"\0\0\0\0")  # BINARY, fin=0, empty, masked
+    empty_continuation = (bytes([0x00, 0x80]) + b"\0\0\0\0") * 10_000
+    tracemalloc.start()
+    try:
+        for _ in range(50):
+            assert reader.feed_data(empty_continuation) == []
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * 2**20
+    messages = reader.feed_data(bytes([0x80, 0x81]) + b"\0\0\0\0" + b"z")  # fin continuation
+    assert messages[-1].data == b"z"

@@ -207,5 +207,17 @@ async def test_many_unread_messages_pause_reading_until_the_handler_catches_up()
     assert (connection.pauses, connection.resumes) == (1, 1)
 
 
+async def test_a_flood_of_empty_messages_also_pauses_reading() -> None:
+    """Each queued message costs memory beyond its payload: empty ones must count too."""
+    response, client = await started()
+    connection = client.request.protocol
+    for _ in range(5000):
+        client.send(b"", WSMsgType.BINARY)
+    assert connection.pauses == 1
+    for _ in range(5000):
+        assert await response.receive_bytes() == b""
+    assert connection.resumes == 1
+
+
 def _masked(opcode: int, payload: bytes, *, fin: bool) -> bytes:
     return encode_frame(payload, opcode, fin=fin, mask_key=b"\x01\x02\x03\x04")

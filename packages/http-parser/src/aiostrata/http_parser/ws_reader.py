@@ -15,6 +15,7 @@ stops (RFC 6455 5.5.1: nothing may follow it).
 from __future__ import annotations
 
 import codecs
+import io
 from typing import Final
 
 from .ws_deflate import MessageInflater
@@ -86,8 +87,11 @@ class WebSocketReader:
         self._message_compressed = False
         self._message_size = 0
         self._compressed_size = 0
-        self._binary_parts: list[bytes] = []
-        self._text_parts: list[str] = []
+        # One growing buffer per message, not a list of fragments: a flood of empty or
+        # tiny continuation frames must cost nothing beyond the bytes they carry. The
+        # first fragment is kept as it came, so a one-frame message is never copied.
+        self._binary_parts: bytes | bytearray = b""
+        self._text_parts: str | io.StringIO = ""
         self._decoder = codecs.getincrementaldecoder("utf-8")()
         self.error: WebSocketError | None = None
         self.close_received = False
@@ -108,8 +112,7 @@ class WebSocketReader:
         except WebSocketError as exc:
             self.error = exc
             self._buffer.clear()
-            self._binary_parts.clear()
-            self._text_parts.clear()
+            self._reset_buffers()
             messages.append(WSMessage(WSMsgType.ERROR, exc, None))
         return messages
 
@@ -264,19 +267,41 @@ class WebSocketReader:
                 raise WebSocketError(
                     WSCloseCode.INVALID_TEXT, "Invalid UTF-8 in a text message"
                 ) from exc
-            self._text_parts.append(text)
+            if text:
+                parts = self._text_parts
+                if isinstance(parts, io.StringIO):
+                    parts.write(text)
+                elif parts:
+                    buffer = io.StringIO(parts)
+                    buffer.seek(0, io.SEEK_END)
+                    buffer.write(text)
+                    self._text_parts = buffer
+                else:
+                    self._text_parts = text
         else:
-            self._binary_parts.append(payload)
+            if payload:
+                if not self._binary_parts:
+                    self._binary_parts = payload
+                else:
+                    if isinstance(self._binary_parts, bytes):
+                        self._binary_parts = bytearray(self._binary_parts)
+                    self._binary_parts += payload
+
+    def _reset_buffers(self) -> None:
+        self._binary_parts = b""
+        self._text_parts = ""
 
     def _finish_message(self) -> WSMessage:
         message_type = self._message_type
         if message_type is WSMsgType.TEXT:
-            message = WSMessage(WSMsgType.TEXT, "".join(self._text_parts), "")
-            self._text_parts.clear()
+            text = self._text_parts
+            message = WSMessage(
+                WSMsgType.TEXT, text.getvalue() if isinstance(text, io.StringIO) else text, ""
+            )
             self._decoder.reset()
         else:
-            message = WSMessage(WSMsgType.BINARY, b"".join(self._binary_parts), "")
-            self._binary_parts.clear()
+            message = WSMessage(WSMsgType.BINARY, bytes(self._binary_parts), "")
+        self._reset_buffers()
         self._message_type = None
         self._message_compressed = False
         self._message_size = 0

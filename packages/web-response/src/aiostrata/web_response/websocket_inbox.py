@@ -30,9 +30,15 @@ class _ReadingControl(Protocol):
     def resume_reading(self) -> None: ...
 
 
+# What a queued message costs beyond its payload (the tuple, the WSMessage, the object
+# headers): counted so that a flood of empty frames fills the inbox like data does.
+_MESSAGE_OVERHEAD: Final = 64
+
+
 def _size_of(message: WSMessage) -> int:
     data = message.data
-    return len(data) if isinstance(data, (str, bytes)) else 0
+    payload = len(data) if isinstance(data, (str, bytes)) else 0
+    return payload + _MESSAGE_OVERHEAD
 
 
 class WebSocketInbox:
@@ -71,7 +77,7 @@ class WebSocketInbox:
 
     @property
     def queued_bytes(self) -> int:
-        """The payload bytes of the messages not yet read."""
+        """What the messages not yet read cost: payload bytes plus a fixed overhead each."""
         return self._size
 
     # -- UpgradedReceiver ----------------------------------------------------------------------
