@@ -186,3 +186,18 @@ async def test_multipart_without_boundary_is_a_400() -> None:
     with pytest.raises(HTTPBadRequest):
         await request.multipart()
     await feeder
+
+
+@pytest.mark.parametrize(
+    ("encoding", "filler"), [("base64", b" " * 4096), ("quoted-printable", b"=\r\n" * 1365)]
+)
+async def test_raw_bytes_that_decode_to_nothing_still_count_against_client_max_size(
+    encoding: str, filler: bytes
+) -> None:
+    """A part of base64 whitespace or QP soft breaks decodes to nothing, but is not free."""
+    head = f'Content-Disposition: form-data; name="f"\r\nContent-Transfer-Encoding: {encoding}'
+    body = form_body((head, filler * 64))
+    request, feeder = multipart_request(body, client_max_size=64 * 1024, piece=8192)
+    with pytest.raises(HTTPRequestEntityTooLarge):
+        await request.post()
+    feeder.cancel()

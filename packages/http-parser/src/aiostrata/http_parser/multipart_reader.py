@@ -12,7 +12,7 @@ error, never a wait.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from functools import cached_property
 from typing import Any, ClassVar, Protocol, Self
 from urllib.parse import parse_qsl
@@ -204,11 +204,15 @@ class BodyPartReader:
         """Decode a whole raw body: Content-Transfer-Encoding, then Content-Encoding."""
         return self._decoder(self._limits.max_field_size).decode_all(bytes(data))
 
-    async def read_decoded_chunk(self, size: int = chunk_size) -> bytes:
+    async def read_decoded_chunk(
+        self, size: int = chunk_size, *, on_raw: Callable[[], None] | None = None
+    ) -> bytes:
         """Up to about ``size`` decoded bytes; ``b""`` at the end (an aiostrata addition).
 
         Decodes as the data streams, with a fixed amount of state, so a file part can be
-        spooled to disk without holding it (or its expansion) in memory.
+        spooled to disk without holding it (or its expansion) in memory. ``on_raw`` runs
+        after every raw read: raw bytes that decode to nothing (base64 whitespace,
+        quoted-printable soft breaks) must still count against a caller's budget.
         """
         if self._stream_decoder is None:
             self._stream_decoder = self._decoder(None, piece_size=max(size, 1))
@@ -222,6 +226,8 @@ class BodyPartReader:
             if not decoder.wants_input:
                 raise UnsupportedPartEncoding("the part's encoded data does not decode")
             raw = await self.read_chunk(size)
+            if on_raw is not None:
+                on_raw()
             if raw:
                 decoder.feed(raw)
             else:

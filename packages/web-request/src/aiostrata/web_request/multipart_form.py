@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from collections.abc import Callable
 from typing import IO, Any
 
 from multidict import CIMultiDictProxy, MultiDict
@@ -53,6 +54,10 @@ class _FormBudget:
         if raw > 2 * self.max_size:
             raise HTTPRequestEntityTooLarge(max_size=self.max_size, actual_size=raw)
 
+    def checker(self, part: BodyPartReader) -> Callable[[], None]:
+        """A check of the raw bytes read so far, for every raw read of ``part``."""
+        return lambda: self.add(0, part)
+
     def finish(self, part: BodyPartReader) -> None:
         self.raw_before += part.bytes_read
 
@@ -63,7 +68,7 @@ async def _spool_file(
     """Decode a file part into a new temporary file, positioned at its start."""
     tmp = await loop.run_in_executor(None, tempfile.TemporaryFile)
     try:
-        while chunk := await part.read_decoded_chunk(_CHUNK):
+        while chunk := await part.read_decoded_chunk(_CHUNK, on_raw=budget.checker(part)):
             budget.add(len(chunk), part)
             await loop.run_in_executor(None, tmp.write, chunk)
         await loop.run_in_executor(None, tmp.seek, 0)
@@ -75,7 +80,7 @@ async def _spool_file(
 
 async def _read_value(part: BodyPartReader, budget: _FormBudget) -> bytes:
     value = bytearray()
-    while chunk := await part.read_decoded_chunk(_CHUNK):
+    while chunk := await part.read_decoded_chunk(_CHUNK, on_raw=budget.checker(part)):
         budget.add(len(chunk), part)
         value += chunk
     return bytes(value)
