@@ -479,3 +479,16 @@ async def test_data_arriving_in_time_resets_nothing_and_reads_succeed() -> None:
     stream = StreamReader(None, 2**16, loop=asyncio.get_running_loop(), read_timeout=0.5)
     asyncio.get_running_loop().call_later(0.05, stream.feed_data, b"late but in time")
     assert await stream.readany() == b"late but in time"
+
+
+async def test_chunk_ends_read_past_are_not_kept() -> None:
+    """Reading with readany() must not keep one chunk boundary per chunk received."""
+    stream = StreamReader(None, 2**20, loop=asyncio.get_running_loop())
+    stream.begin_http_chunk_receiving()
+    for _ in range(10_000):
+        stream.feed_data(b"x")
+        stream.end_http_chunk_receiving()
+        await stream.readany()
+    stream.feed_eof()
+    assert await stream.read() == b""
+    assert len(stream._http_chunk_splits or ()) <= 1  # at most the end at the cursor

@@ -65,7 +65,7 @@ class StreamReader:
         self._eof_callbacks: list[Callable[[], None]] = []
         self._paused = False
         # Ends of HTTP chunks, as cumulative byte offsets, for readchunk().
-        self._http_chunk_splits: list[int] | None = None
+        self._http_chunk_splits: collections.deque[int] | None = None
         self._cursor = 0  # bytes consumed by readers so far
         self.total_bytes = 0
 
@@ -128,7 +128,7 @@ class StreamReader:
 
     def begin_http_chunk_receiving(self) -> None:
         if self._http_chunk_splits is None:
-            self._http_chunk_splits = []
+            self._http_chunk_splits = collections.deque()
 
     def end_http_chunk_receiving(self) -> None:
         if self._http_chunk_splits is None:
@@ -221,7 +221,7 @@ class StreamReader:
         while True:
             splits = self._http_chunk_splits
             while splits:
-                end = splits.pop(0)
+                end = splits.popleft()
                 if end >= self._cursor:  # ends at or before the cursor were read past
                     return self._take(end - self._cursor), True
             if self._buffer_size:
@@ -342,7 +342,12 @@ class StreamReader:
 
     def _consumed(self, data: bytes) -> bytes:
         self._buffer_size -= len(data)
-        self._cursor += len(data)
+        cursor = self._cursor = self._cursor + len(data)
+        splits = self._http_chunk_splits
+        # Chunk ends already read past are dropped here, not only by readchunk(): a
+        # handler reading with read()/readany() must not keep one entry per chunk.
+        while splits and splits[0] < cursor:
+            splits.popleft()
         if self._paused and self._buffer_size < self._low_water:
             self._paused = False
             self._protocol.resume_reading()
