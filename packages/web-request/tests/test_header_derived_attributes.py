@@ -124,3 +124,8 @@ async def test_a_malformed_range_is_also_a_416_response() -> None:
 async def test_a_bare_cookie_name_has_an_empty_value() -> None:
     request = make_request(head("Cookie: flag; a=1"))
     assert dict(request.cookies) == {"flag": "", "a": "1"}
+
+
+async def test_a_date_past_year_9999_is_just_invalid() -> None:
+    request = make_request(head("If-Modified-Since: Mon, 01 Jan 99999999999 00:00:00 GMT"))
+    assert request.if_modified_since is None

@@ -98,3 +98,11 @@ async def test_an_encoded_percent_is_decoded_once_only(tree: StaticTree) -> None
 async def test_dot_segments_that_stay_inside_are_still_refused(tree: StaticTree) -> None:
     response = await fetch(router_for(tree), "/static/sub%2F..%2Fa.txt")
     assert isinstance(response, HTTPNotFound)
+
+
+@pytest.mark.parametrize("raw_path", ["/static/" + "a" * 300, "/static/sub/" + "x" * 256])
+async def test_a_name_too_long_for_the_file_system_is_a_404_not_a_500(
+    tree: StaticTree, raw_path: str
+) -> None:
+    response = await fetch(router_for(tree), raw_path)
+    assert isinstance(response, HTTPNotFound)

@@ -38,9 +38,10 @@ from aiostrata.web_response import (
     HTTPBadRequest,
     HTTPRequestEntityTooLarge,
     StreamResponse,
+    parse_http_date,
 )
 
-from .conditional_headers import parse_etags, parse_http_date, parse_range
+from .conditional_headers import parse_etags, parse_range
 from .cookie_header import parse_cookie_header
 from .forwarded import parse_forwarded
 from .interfaces import ConnectionInfo

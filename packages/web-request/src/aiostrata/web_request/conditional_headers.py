@@ -8,8 +8,6 @@ to accept them (GHSA-mqqc-3gqh-h2x8's class).
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Final
 
 from aiostrata.web_response import ETag, HTTPRequestRangeNotSatisfiable
@@ -30,19 +28,6 @@ class InvalidRange(HTTPRequestRangeNotSatisfiable, ValueError):
     def __init__(self, reason: str) -> None:
         super().__init__(text=f"416: {reason}")
         self.args = (reason,)
-
-
-def parse_http_date(value: str | None) -> datetime | None:
-    """An HTTP-date (RFC 9110 5.6.7) as an aware UTC datetime, or None if invalid."""
-    if not value or not value.isascii():
-        return None
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed
 
 
 def parse_range(value: str | None) -> slice:

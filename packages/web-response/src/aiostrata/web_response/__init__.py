@@ -5,6 +5,7 @@ from ._version import __version__
 from .content_coding import ContentCoding
 from .etag import ETag
 from .file_response import FileResponse
+from .http_dates import parse_http_date
 from .http_exceptions import (
     HTTPAccepted,
     HTTPBadGateway,
@@ -152,4 +153,5 @@ __all__ = (
     "WebSocketResponse",
     "__version__",
     "json_response",
+    "parse_http_date",
 )

@@ -41,11 +41,11 @@ def parse_http_date(value: str | None) -> datetime.datetime | None:
     RFC 9110 5.6.7: recipients accept the obsolete RFC 850 and asctime forms too;
     ``email.utils`` reads all three.
     """
-    if not value:
+    if not value or not value.isascii():
         return None
     try:
         parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # a year past 9999 overflows
         return None
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=datetime.UTC)

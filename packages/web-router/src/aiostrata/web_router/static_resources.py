@@ -185,4 +185,8 @@ class StaticResource(PrefixResource):
                 return Response(text=html, content_type="text/html")
         except PermissionError:
             raise HTTPForbidden() from None
+        except OSError:
+            # ENAMETOOLONG, ELOOP, ...: the client named something that cannot be served;
+            # answer exactly as for a missing file, never a 500.
+            raise HTTPNotFound() from None
         return FileResponse(path, chunk_size=self._chunk_size)
