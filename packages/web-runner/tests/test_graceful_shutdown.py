@@ -92,3 +92,28 @@ async def test_handler_past_the_timeout_is_cancelled() -> None:
     await asyncio.wait_for(runner.cleanup(), 5)
     writer.close()
     assert cancelled.is_set()
+
+
+async def test_responses_during_shutdown_say_connection_close() -> None:
+    app = Application()
+    started = asyncio.Event()
+
+    async def slow(request: Request) -> Response:
+        started.set()
+        await asyncio.sleep(0.2)
+        return Response(text="finished")
+
+    app.router.add_get("/slow", slow)
+    runner = AppRunner(app, shutdown_timeout=5)
+    await runner.setup()
+    site = TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(b"GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
+    await asyncio.wait_for(started.wait(), 5)
+    cleanup = asyncio.create_task(runner.cleanup())
+    response = await read_response(reader)
+    await asyncio.wait_for(cleanup, 5)
+    writer.close()
+    assert b"\r\nConnection: close\r\n" in response

@@ -125,6 +125,7 @@ class RequestHandler(asyncio.Protocol):
         self._idle_since: float | None = None
         self._request_in_progress = False
         self._close = False  # finish in-flight work, then close
+        self._shutting_down = False  # close() or shutdown(): answers say Connection: close
         self._force_close = False  # close now
         # Reading pauses for two independent reasons; it resumes only when neither holds.
         self._paused_for_body = False  # the current body stream is above its high-water mark
@@ -234,11 +235,11 @@ class RequestHandler(asyncio.Protocol):
         if not self._parser.holding_back:
             self._end_of_input()
         # else: _parse() ends the input once the held-back requests are parsed
-        if not self._request_in_progress and not self._messages:
+        if not self._request_in_progress and not self._messages and not self._parser.holding_back:
             self._force_close = True
             self._wake()
-        else:
-            self._close = True
+        # Otherwise the serving task stops once the queue is empty and the input has
+        # ended (not through _close, which would refuse the requests held back).
         return True
 
     def pause_writing(self) -> None:
@@ -421,6 +422,7 @@ class RequestHandler(asyncio.Protocol):
     def close(self) -> None:
         """Close after the request in progress (if any) is answered."""
         self._close = True
+        self._shutting_down = True
         if not self._request_in_progress and not self._messages:
             self._wake()
 
@@ -434,6 +436,7 @@ class RequestHandler(asyncio.Protocol):
     async def shutdown(self, timeout: float | None = 15.0) -> None:
         """Stop taking requests, let the one in flight finish within ``timeout``, close."""
         self._close = True
+        self._shutting_down = True
         self._cancel_keepalive()
         self._wake()
         task = self._task_handler
@@ -455,7 +458,7 @@ class RequestHandler(asyncio.Protocol):
         try:
             while not self._force_close:
                 if not self._messages:
-                    if self._close:
+                    if self._close or self._input_ended:
                         break
                     self._waiter = loop.create_future()
                     await self._waiter
@@ -515,6 +518,10 @@ class RequestHandler(asyncio.Protocol):
         self._request_in_progress = True
         try:
             response = await self._run_handler(request)
+            if self._shutting_down and not response.prepared:
+                # Say so, so that the client does not send its next request into a
+                # socket that is about to close.
+                response.force_close()
             sent = await self._send_response(request, response, start)
         finally:
             self._request_in_progress = False
