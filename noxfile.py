@@ -20,6 +20,7 @@ tools/check_wheels.py, and every venv that installs them is checked to hold exac
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -263,6 +264,31 @@ def deps(session: nox.Session) -> None:
     _run_each(session, commands)
 
 
+def _ensure_system_tools(session: nox.Session, tools: dict[str, str]) -> None:
+    """On CI, install the real parts the integration tests drive (nginx, curl) if missing.
+
+    CI runs as root on Debian, where apt-get reaches Debian's packages. Elsewhere a missing
+    tool only makes its tests skip, with the reason printed; nothing is installed.
+    """
+    missing = [pkg for tool, pkg in tools.items() if not _on_path(tool)]
+    if not missing:
+        return
+    can_install = os.environ.get("CI") and hasattr(os, "geteuid") and os.geteuid() == 0
+    if not can_install or not shutil.which("apt-get"):
+        session.log(f"not installing {', '.join(missing)}: their tests will skip")
+        return
+    env = {"DEBIAN_FRONTEND": "noninteractive"}
+    try:
+        session.run("apt-get", "update", "-qq", external=True, env=env)
+        session.run("apt-get", "install", "-y", "-qq", *missing, external=True, env=env)
+    except CommandFailed:
+        session.log(f"could not install {', '.join(missing)}: their tests will skip")
+
+
+def _on_path(tool: str) -> bool:
+    return bool(shutil.which(tool) or shutil.which(tool, path="/usr/sbin:/sbin"))
+
+
 @nox.session
 def integration(session: nox.Session) -> None:
     """tests-integration/ against the meta-package `aiostrata` installed from the wheels."""
@@ -272,6 +298,7 @@ def integration(session: nox.Session) -> None:
     _install_wheels(
         session, REPO.closure(web), *nox.project.dependency_groups(ROOT_PYPROJECT, "integration")
     )
+    _ensure_system_tools(session, {"nginx": "nginx-light", "curl": "curl"})
     session.log("running tests-integration/ (cwd: repo root, so `demo.app` is importable)")
     # `python -m pytest` puts the cwd (the repo root) on sys.path, for `import demo.app`.
     session.run(
