@@ -18,6 +18,9 @@ class FakeSignal:
     async def send(self, *args: Any, **kwargs: Any) -> None:
         self.calls.append(args)
 
+    def __len__(self) -> int:
+        return 1  # one receiver: the test itself
+
 
 class FakeApp(dict[str, Any]):
     def __init__(self, **items: Any) -> None:

@@ -8,7 +8,7 @@ from wire import ServeApp, exchange, read_response
 
 from aiostrata.web_app import Application
 from aiostrata.web_request import Request
-from aiostrata.web_response import Response, json_response
+from aiostrata.web_response import Response, StreamResponse, json_response
 
 
 def make_app() -> Application:
@@ -136,3 +136,22 @@ async def test_unknown_expectation_is_417(serve_app: ServeApp) -> None:
         b"Connection: close\r\n\r\n",
     )
     assert data.startswith(b"HTTP/1.1 417 Expectation Failed\r\n")
+
+
+async def test_on_response_prepare_runs_for_each_app_on_the_path(serve_app: ServeApp) -> None:
+    root = Application()
+    sub = Application()
+
+    async def handler(request: Request) -> Response:
+        return Response(text="sub")
+
+    async def mark(name: str, request: Request, response: StreamResponse) -> None:
+        response.headers.add("X-Prepared-By", name)
+
+    root.on_response_prepare.append(lambda req, resp: mark("root", req, resp))
+    sub.on_response_prepare.append(lambda req, resp: mark("sub", req, resp))
+    sub.router.add_get("/x", handler)
+    root.add_subapp("/sub", sub)
+    _, port = await serve_app(root)
+    data = await exchange(port, b"GET /sub/x HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+    assert b"X-Prepared-By: root\r\nX-Prepared-By: sub\r\n" in data

@@ -23,6 +23,8 @@ class PrepareSignal(Protocol):
 
     async def send(self, *args: Any, **kwargs: Any) -> None: ...
 
+    def __len__(self) -> int: ...  # empty signals are skipped without a send
+
 
 class MatchedApp(Protocol):
     """An application a request was routed through.

@@ -74,4 +74,6 @@ class Request(BaseRequest):
         if match_info is None:
             return
         for app in match_info.apps:
-            await app.on_response_prepare.send(self, response)
+            signal = app.on_response_prepare
+            if signal:  # skip the send (a coroutine) for the usual empty signal
+                await signal.send(self, response)

@@ -364,14 +364,14 @@ class StreamResponse(MutableMapping[str, Any]):
     async def _start(self, request: PreparingRequest) -> AbstractStreamWriter:
         self._req = request
         writer = self._payload_writer = request._payload_writer
-        await self._prepare_headers(request, writer)
+        if self._compression:
+            await self._start_compression(request)
+        self._prepare_headers(request, writer)
         await request._prepare_hook(self)
         await self._write_headers(request, writer)
         return writer
 
-    async def _prepare_headers(
-        self, request: PreparingRequest, writer: AbstractStreamWriter
-    ) -> None:
+    def _prepare_headers(self, request: PreparingRequest, writer: AbstractStreamWriter) -> None:
         version = request.version
         keep_alive = self._keep_alive
         if keep_alive is None:
@@ -381,9 +381,6 @@ class StreamResponse(MutableMapping[str, Any]):
         if self._cookies:
             for morsel in self._cookies.values():
                 headers.add(_SET_COOKIE, morsel.OutputString())
-
-        if self._compression:
-            await self._start_compression(request)
 
         if self._chunked and version != HttpVersion11:
             raise RuntimeError(
