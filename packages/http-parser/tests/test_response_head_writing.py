@@ -347,3 +347,26 @@ def test_encoded_head_has_exactly_the_fields_given_or_is_refused(
     assert lines[0] == "HTTP/1.1 200 OK"
     assert lines[1:-2] == [f"{name}: {value}" for name, value in fields]
     assert lines[-2:] == ["", ""]
+
+
+class BufferingTransport(FakeTransport):
+    """A transport that reports how much it still holds, like asyncio's."""
+
+    def __init__(self, buffered: int) -> None:
+        super().__init__()
+        self.buffered = buffered
+
+    def get_write_buffer_size(self) -> int:
+        return self.buffered
+
+
+@pytest.mark.parametrize(("buffered", "drains"), [(0, 0), (2**20, 1)])
+async def test_write_eof_waits_for_the_transport_only_when_it_holds_a_lot(
+    buffered: int, drains: int
+) -> None:
+    connection = FakeConnection()
+    connection.fake_transport = BufferingTransport(buffered)
+    writer = StreamWriter(connection, asyncio.get_running_loop())
+    await writer.write_headers("HTTP/1.1 200 OK", CIMultiDict({"Content-Length": "2"}))
+    await writer.write_eof(b"ok")
+    assert connection.drains == drains

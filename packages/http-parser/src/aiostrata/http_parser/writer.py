@@ -22,6 +22,7 @@ from .serialize import encode_head
 __all__ = ("AbstractStreamWriter", "StreamWriter")
 
 _CRLF: Final = b"\r\n"
+_DRAIN_THRESHOLD: Final = 2**16
 # aiohttp's documented switch (and ours) for hosts where sendfile(2) misbehaves.
 _NO_SENDFILE: Final = bool(
     os.environ.get("AIOSTRATA_NOSENDFILE") or os.environ.get("AIOHTTP_NOSENDFILE")
@@ -177,7 +178,22 @@ class StreamWriter(AbstractStreamWriter):
         self._eof = True
         self._send((self._head or b"") + tail)
         self._head = None
-        await self.drain()
+        if self._needs_drain():
+            await self.drain()
+
+    def _needs_drain(self) -> bool:
+        """Whether the transport holds enough unsent bytes to wait for (back-pressure).
+
+        Most responses leave the kernel at once: skipping the drain coroutine then saves
+        work on every request, while a client that stops reading still makes us wait.
+        """
+        transport = self._protocol.transport
+        if transport is None:
+            return False
+        try:
+            return transport.get_write_buffer_size() > _DRAIN_THRESHOLD
+        except (AttributeError, NotImplementedError):  # cannot tell: drain to be safe
+            return True
 
     async def drain(self) -> None:
         if self._protocol.transport is not None:
