@@ -8,6 +8,7 @@ from .content_disposition import (
     BadContentDispositionHeader,
     BadContentDispositionParam,
     content_disposition_filename,
+    content_disposition_header,
     parse_content_disposition,
 )
 from .decoding_stream import DEFAULT_MAX_DECOMPRESSED_SIZE, DecodingStreamReader
@@ -176,6 +177,7 @@ __all__ = (
     "check_reason",
     "content_decoder_for",
     "content_disposition_filename",
+    "content_disposition_header",
     "encode_close_payload",
     "encode_frame",
     "encode_head",

@@ -73,6 +73,18 @@ from .interfaces import (
     UpgradedReceiver,
 )
 from .json_response import json_response
+from .payloads import (
+    AsyncIterablePayload,
+    BufferedReaderPayload,
+    BytesIOPayload,
+    BytesPayload,
+    IOBasePayload,
+    MultipartPayload,
+    Payload,
+    StringIOPayload,
+    StringPayload,
+    TextIOPayload,
+)
 from .response import Response
 from .stream_response import StreamResponse
 from .websocket_errors import WSHeartbeatTimeout, WSMessageTypeError
@@ -80,6 +92,10 @@ from .websocket_ready import WebSocketReady
 from .websocket_response import WebSocketResponse
 
 __all__ = (
+    "AsyncIterablePayload",
+    "BufferedReaderPayload",
+    "BytesIOPayload",
+    "BytesPayload",
     "ConditionalRequest",
     "ContentCoding",
     "ETag",
@@ -142,9 +158,15 @@ __all__ = (
     "HTTPUseProxy",
     "HTTPVariantAlsoNegotiates",
     "HTTPVersionNotSupported",
+    "IOBasePayload",
+    "MultipartPayload",
+    "Payload",
     "PreparingRequest",
     "Response",
     "StreamResponse",
+    "StringIOPayload",
+    "StringPayload",
+    "TextIOPayload",
     "UpgradableConnection",
     "UpgradedReceiver",
     "WSHeartbeatTimeout",

@@ -109,7 +109,7 @@ class HTTPException(Response, Exception):
             content_type=content_type,
         )
         Exception.__init__(self, self.reason)
-        if self._body is None and not self.empty_body:
+        if self._body is None and self._payload is None and not self.empty_body:
             self.text = f"{self.status}: {self.reason}"
 
     def __bool__(self) -> bool:

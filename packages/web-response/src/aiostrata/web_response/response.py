@@ -3,18 +3,27 @@
 Knowing the body up front means the head can carry an exact Content-Length and
 leave in the same ``transport.write`` as the body, and compression can run once
 over the whole body (in an executor when it is large) instead of per write.
+
+A body that is not bytes or str (a file object, an async iterable, a multipart
+writer: see :mod:`.payloads`) is kept as a :class:`~.payloads.Payload` that
+writes itself after the head; its size, when known, is the Content-Length,
+otherwise the body is chunked (HTTP/1.1) or ends with the connection (HTTP/1.0).
+Bytes and str bodies never touch that machinery.
 """
 
 from __future__ import annotations
 
 import asyncio
 import zlib
+from collections.abc import AsyncIterable
 from concurrent.futures import Executor
-from typing import TYPE_CHECKING, Final
+from io import IOBase
+from typing import TYPE_CHECKING, Final, TypeAlias
 
 from multidict import istr
 
 from .content_coding import ContentCoding
+from .payloads import BytesPayload, IncompleteBodyError, Payload, SelfWritingBody, as_payload
 from .stream_response import StreamResponse
 from .typedefs import LooseHeaders
 
@@ -28,6 +37,8 @@ __all__ = ("Response",)
 _CONTENT_ENCODING: Final = istr("Content-Encoding")
 _CONTENT_LENGTH: Final = istr("Content-Length")
 _CONTENT_TYPE: Final = istr("Content-Type")
+# Lower-cased: compared with ``name.lower()`` of a payload's own fields.
+_FRAMING_FIELDS: Final = frozenset(("content-length", "transfer-encoding"))
 
 # Bodies larger than this are compressed in an executor, off the event loop.
 _DEFAULT_ZLIB_EXECUTOR_SIZE: Final = 4096
@@ -40,17 +51,22 @@ class _Default:
 _DEFAULT: Final = _Default()
 
 Body = bytes | bytearray | memoryview
+# Everything the body setter takes: what aiohttp's payload registry takes.
+BodyLike: TypeAlias = Body | str | Payload | IOBase | SelfWritingBody | AsyncIterable[Body]
 
 
 class Response(StreamResponse):
     """A response with a body given as ``body`` (bytes) or ``text`` (str)."""
 
     _send_headers_immediately = False
+    # A body that writes itself (file, async iterable, multipart writer); ``_body`` is then
+    # None. A class attribute, so that bytes and str bodies cost nothing for it.
+    _payload: Payload | None = None
 
     def __init__(
         self,
         *,
-        body: Body | str | None = None,
+        body: BodyLike | None = None,
         status: int = 200,
         reason: str | None = None,
         text: str | None = None,
@@ -88,7 +104,9 @@ class Response(StreamResponse):
                 if charset is not None:
                     content_type += "; charset=" + charset
                 real_headers[_CONTENT_TYPE] = content_type
-            if body is not None:
+            if isinstance(body, (bytes, bytearray, memoryview)):
+                self._body = body  # the hot path: no property call
+            elif body is not None:
                 self.body = body
         if isinstance(zlib_executor_size, _Default):
             self._zlib_executor_size: int | None = _DEFAULT_ZLIB_EXECUTOR_SIZE
@@ -97,13 +115,16 @@ class Response(StreamResponse):
         self._zlib_executor = zlib_executor
 
     @property
-    def body(self) -> Body | None:
-        return self._body
+    def body(self) -> Body | Payload | None:
+        """The bytes to send, or the :class:`~.payloads.Payload` for any other body."""
+        payload = self._payload
+        return self._body if payload is None else payload
 
     @body.setter
-    def body(self, body: Body | str | None) -> None:
+    def body(self, body: BodyLike | None) -> None:
         """Bytes are kept as given; a str is encoded with the Content-Type's charset
-        (UTF-8 by default, which then also becomes the Content-Type)."""
+        (UTF-8 by default, which then also becomes the Content-Type); anything else
+        becomes a payload (ValueError when no payload fits, as in aiohttp)."""
         if body is None or isinstance(body, (bytes, bytearray, memoryview)):
             self._body = body
         elif isinstance(body, str):
@@ -111,18 +132,50 @@ class Response(StreamResponse):
                 self._headers[_CONTENT_TYPE] = "text/plain; charset=utf-8"
             self._body = body.encode(self.charset or "utf-8")
         else:
-            raise ValueError(f"Unsupported body type {type(body)!r}")
+            self._set_payload(body)
+            return
+        if self._payload is not None:
+            self._payload = None
+        self._compressed_body = None
+
+    def _set_payload(self, body: object) -> None:
+        headers = self._headers
+        # A text body is encoded with the charset the response already declares.
+        charset = self.charset if _CONTENT_TYPE in headers else None
+        payload = as_payload(body, encoding=charset)
+        if _CONTENT_TYPE not in headers:
+            headers[_CONTENT_TYPE] = payload.content_type
+        for name, value in payload.headers.items():
+            # The response frames the body itself: the payload's framing fields are not copied.
+            if name not in headers and name.lower() not in _FRAMING_FIELDS:
+                headers[name] = value
+        self._payload = payload
+        self._body = None
         self._compressed_body = None
 
     @property
     def text(self) -> str | None:
-        """The body decoded with the response's charset (UTF-8 when none is set)."""
+        """The body decoded with the response's charset (UTF-8 when none is set).
+
+        A payload read from a file or a stream has no text until it is sent, and
+        reading it here would block the loop: TypeError, as aiohttp raises for
+        payloads it has not cached.
+        """
         if self._body is None:
-            return None
+            payload = self._payload
+            if payload is None:
+                return None
+            if isinstance(payload, BytesPayload):
+                return payload.decode(self.charset or "utf-8")
+            raise TypeError(
+                f"a body given as {type(payload).__name__} has no text before it is sent"
+            )
         return bytes(self._body).decode(self.charset or "utf-8")
 
     @text.setter
     def text(self, text: str | None) -> None:
+        if self._payload is not None:
+            self._payload = None
         if text is None:
             self._body = None
             self._compressed_body = None
@@ -149,6 +202,11 @@ class Response(StreamResponse):
             return len(self._compressed_body)
         if self._body is not None:
             return len(self._body)
+        payload = self._payload
+        if payload is not None:
+            # Once prepared, a missing header means chunked or close-delimited framing
+            # (unknown size, or compressed on the fly).
+            return None if self.prepared else payload.size
         return 0
 
     @content_length.setter
@@ -162,28 +220,82 @@ class Response(StreamResponse):
         if data:
             raise ValueError(f"data arg is not supported, got {data!r}")
         body = self._compressed_body if self._compressed_body is not None else self._body
-        if body is None or self._must_be_empty_body:
+        if body is None:
+            payload = self._payload
+            if payload is not None:
+                await self._write_payload(payload)
+            else:
+                await super().write_eof()
+        elif self._must_be_empty_body:
             await super().write_eof()
         else:
             await super().write_eof(body)
 
+    async def _write_payload(self, payload: Payload) -> None:
+        """Let the payload write itself, then end the body; release it whatever happens.
+
+        Released on success, on a lost client (ConnectionResetError from the writer)
+        and on cancellation alike, so no file descriptor outlives the response.
+        """
+        try:
+            writer = self._payload_writer
+            if writer is None:
+                raise RuntimeError("Response has not been started")
+            if not self._must_be_empty_body:
+                await payload.write(writer)
+                # RFC 9112 6.3: a body shorter than its Content-Length must not be
+                # ended as if complete; the caller closes the connection instead.
+                missing = writer.length
+                declared = self._headers.get(_CONTENT_LENGTH)
+                if missing and declared is not None:
+                    raise IncompleteBodyError(int(declared), missing)
+            await super().write_eof()
+        finally:
+            await payload.close()
+
     async def _start(self, request: PreparingRequest) -> AbstractStreamWriter:
+        body = self._body
+        if body is None and self._payload is not None:
+            return await self._start_payload(request, self._payload)
         headers = self._headers
         # A declared Content-Length is kept (and dropped later where RFC 9110 8.6 forbids it).
         if _CONTENT_LENGTH not in headers and not self._chunked:
-            length = len(self._body) if self._body is not None else 0
+            length = len(body) if body is not None else 0
             # RFC 9110 8.6: an empty HEAD or 304 response says nothing about the
             # length of the representation, so it gets no "Content-Length: 0".
             if length or (self._status != 304 and request.method != "HEAD"):
                 headers[_CONTENT_LENGTH] = str(length)
         return await super()._start(request)
 
+    async def _start_payload(
+        self, request: PreparingRequest, payload: Payload
+    ) -> AbstractStreamWriter:
+        """Frame a payload body: its size as Content-Length when known, else chunks."""
+        try:
+            headers = self._headers
+            if _CONTENT_LENGTH not in headers and not self._chunked:
+                size = payload.size
+                # RFC 9110 8.6 and 9.3.2: as for bytes, a HEAD response keeps a known length.
+                says_length = size or (self._status != 304 and request.method != "HEAD")
+                if size is not None and says_length:
+                    headers[_CONTENT_LENGTH] = str(size)
+            return await super()._start(request)
+        except BaseException:
+            # A failing prepare signal or a lost client: write_eof() will not run.
+            await payload.close()
+            raise
+
     async def _do_start_compression(self, coding: ContentCoding) -> None:
         body = self._body
         if self._chunked:
             await super()._do_start_compression(coding)
             return
-        if coding is ContentCoding.identity or not body:
+        if coding is ContentCoding.identity:
+            return
+        if not body:
+            if body is None and self._payload is not None:
+                # A payload is compressed as it streams; its length is then unknown.
+                await super()._do_start_compression(coding)
             # Nothing to compress: an empty body stays "Content-Length: 0", uncoded.
             return
         compressed = await self._compress(body, coding)
