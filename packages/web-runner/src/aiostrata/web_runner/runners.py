@@ -13,12 +13,10 @@ import signal
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
-from aiostrata.http_parser import AbstractStreamWriter, RawRequestMessage, StreamReader
 from aiostrata.web_app import Application
 from aiostrata.web_request import BaseRequest, Request
 from aiostrata.web_response import StreamResponse
 
-from .request_handler import RequestHandler
 from .server import Server
 
 if TYPE_CHECKING:
@@ -169,20 +167,10 @@ class AppRunner(BaseRunner[Request]):
         handler = cast(Callable[[BaseRequest], Awaitable[StreamResponse]], self._app._handle)
         return Server(
             handler,
-            request_factory=self._make_request,
+            request_factory=self._app._make_request,
             loop=loop,
             **self._kwargs,
         )
-
-    def _make_request(
-        self,
-        message: RawRequestMessage,
-        payload: StreamReader,
-        protocol: RequestHandler,
-        writer: AbstractStreamWriter,
-        task: asyncio.Task[Any] | None,
-    ) -> BaseRequest:
-        return self._app._make_request(message, payload, protocol, writer, task)
 
     async def _cleanup_server(self) -> None:
         await self._app.cleanup()
