@@ -1,16 +1,19 @@
-"""Strict, bounded, sans-IO HTTP/1.1 codecs: bytes in, messages out, and back."""
+"""Strict, bounded, sans-IO HTTP/1.1 codecs: bytes in, messages out, and back.
+
+What every connection needs (the parser, body streams, the writer, the errors) is imported
+with the package. The multipart codec, the WebSocket codec and Content-Disposition are
+loaded on first use of one of their names (PEP 562), so a server that never sees a form or a
+WebSocket never imports them: ``from aiostrata.http_parser import MultipartReader`` works as
+before. The ``TYPE_CHECKING`` imports below show every name to type checkers.
+"""
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Final
 
 from ._version import __version__
 from .backend_selection import DEFAULT_PARSER, make_request_parser
 from .content_codings import content_decoder_for, supported_content_codings
 from .content_decoder import ContentDecoder
-from .content_disposition import (
-    BadContentDispositionHeader,
-    BadContentDispositionParam,
-    content_disposition_filename,
-    content_disposition_header,
-    parse_content_disposition,
-)
 from .decoding_stream import DEFAULT_MAX_DECOMPRESSED_SIZE, DecodingStreamReader
 from .errors import (
     BadHttpMessage,
@@ -39,59 +42,135 @@ from .events import (
 from .interfaces import FlowControl, WritableConnection
 from .limits import ParserLimits
 from .messages import RawHeaders, RawRequestMessage, placeholder_message
-from .multipart_errors import (
-    EpilogueTooLarge,
-    FieldTooLarge,
-    IncompleteMultipart,
-    InvalidBoundary,
-    InvalidPartHeader,
-    MalformedMultipart,
-    MultipartError,
-    MultipartLimitExceeded,
-    NestingTooDeep,
-    PartHeadersTooLarge,
-    PreambleTooLarge,
-    TooManyPartHeaders,
-    TooManyParts,
-    UnsupportedPartEncoding,
-)
-from .multipart_limits import MultipartLimits
-from .multipart_reader import BodyPartReader, MultipartReader
-from .multipart_writer import MultipartWriter, PartPayload
 from .request_parser import HttpRequestParser
 from .serialize import UnsafeHeaderError, check_reason, encode_head, serialize_head
 from .streams import EMPTY_PAYLOAD, EmptyStreamReader, EofStream, StreamReader
 from .versions import HttpVersion, HttpVersion10, HttpVersion11
 from .writer import AbstractStreamWriter, StreamWriter
-from .ws_extensions import DeflateDirection, DeflateParams, negotiate_permessage_deflate
-from .ws_handshake import (
-    WSHandshake,
-    WSHandshakeError,
-    WSMethodNotAllowed,
-    WSUnsupportedVersion,
-    check_handshake_request,
-    select_protocol,
-    server_handshake,
-    websocket_accept,
-)
-from .ws_protocol import (
-    WS_CLOSED_MESSAGE,
-    WS_CLOSING_MESSAGE,
-    WS_KEY,
-    WebSocketError,
-    WSCloseCode,
-    WSMessage,
-    WSMsgType,
-    is_valid_close_code,
-)
-from .ws_reader import WebSocketReader
-from .ws_writer import (
-    WebSocketClosedError,
-    WebSocketFrameEncoder,
-    WebSocketWriter,
-    encode_close_payload,
-    encode_frame,
-)
+
+if TYPE_CHECKING:
+    from .content_disposition import (
+        BadContentDispositionHeader,
+        BadContentDispositionParam,
+        content_disposition_filename,
+        content_disposition_header,
+        parse_content_disposition,
+    )
+    from .multipart_errors import (
+        EpilogueTooLarge,
+        FieldTooLarge,
+        IncompleteMultipart,
+        InvalidBoundary,
+        InvalidPartHeader,
+        MalformedMultipart,
+        MultipartError,
+        MultipartLimitExceeded,
+        NestingTooDeep,
+        PartHeadersTooLarge,
+        PreambleTooLarge,
+        TooManyPartHeaders,
+        TooManyParts,
+        UnsupportedPartEncoding,
+    )
+    from .multipart_limits import (
+        MultipartLimits,
+    )
+    from .multipart_reader import (
+        BodyPartReader,
+        MultipartReader,
+    )
+    from .multipart_writer import (
+        MultipartWriter,
+        PartPayload,
+    )
+    from .ws_extensions import (
+        DeflateDirection,
+        DeflateParams,
+        negotiate_permessage_deflate,
+    )
+    from .ws_handshake import (
+        WSHandshake,
+        WSHandshakeError,
+        WSMethodNotAllowed,
+        WSUnsupportedVersion,
+        check_handshake_request,
+        select_protocol,
+        server_handshake,
+        websocket_accept,
+    )
+    from .ws_protocol import (
+        WS_CLOSED_MESSAGE,
+        WS_CLOSING_MESSAGE,
+        WS_KEY,
+        WebSocketError,
+        WSCloseCode,
+        WSMessage,
+        WSMsgType,
+        is_valid_close_code,
+    )
+    from .ws_reader import (
+        WebSocketReader,
+    )
+    from .ws_writer import (
+        WebSocketClosedError,
+        WebSocketFrameEncoder,
+        WebSocketWriter,
+        encode_close_payload,
+        encode_frame,
+    )
+
+# name -> the submodule that defines it, imported on first access
+_LAZY: Final[dict[str, str]] = {
+    "BadContentDispositionHeader": "content_disposition",
+    "BadContentDispositionParam": "content_disposition",
+    "content_disposition_filename": "content_disposition",
+    "content_disposition_header": "content_disposition",
+    "parse_content_disposition": "content_disposition",
+    "EpilogueTooLarge": "multipart_errors",
+    "FieldTooLarge": "multipart_errors",
+    "IncompleteMultipart": "multipart_errors",
+    "InvalidBoundary": "multipart_errors",
+    "InvalidPartHeader": "multipart_errors",
+    "MalformedMultipart": "multipart_errors",
+    "MultipartError": "multipart_errors",
+    "MultipartLimitExceeded": "multipart_errors",
+    "NestingTooDeep": "multipart_errors",
+    "PartHeadersTooLarge": "multipart_errors",
+    "PreambleTooLarge": "multipart_errors",
+    "TooManyPartHeaders": "multipart_errors",
+    "TooManyParts": "multipart_errors",
+    "UnsupportedPartEncoding": "multipart_errors",
+    "MultipartLimits": "multipart_limits",
+    "BodyPartReader": "multipart_reader",
+    "MultipartReader": "multipart_reader",
+    "MultipartWriter": "multipart_writer",
+    "PartPayload": "multipart_writer",
+    "DeflateDirection": "ws_extensions",
+    "DeflateParams": "ws_extensions",
+    "negotiate_permessage_deflate": "ws_extensions",
+    "WSHandshake": "ws_handshake",
+    "WSHandshakeError": "ws_handshake",
+    "WSMethodNotAllowed": "ws_handshake",
+    "WSUnsupportedVersion": "ws_handshake",
+    "check_handshake_request": "ws_handshake",
+    "select_protocol": "ws_handshake",
+    "server_handshake": "ws_handshake",
+    "websocket_accept": "ws_handshake",
+    "WS_CLOSED_MESSAGE": "ws_protocol",
+    "WS_CLOSING_MESSAGE": "ws_protocol",
+    "WS_KEY": "ws_protocol",
+    "WebSocketError": "ws_protocol",
+    "WSCloseCode": "ws_protocol",
+    "WSMessage": "ws_protocol",
+    "WSMsgType": "ws_protocol",
+    "is_valid_close_code": "ws_protocol",
+    "WebSocketReader": "ws_reader",
+    "WebSocketClosedError": "ws_writer",
+    "WebSocketFrameEncoder": "ws_writer",
+    "WebSocketWriter": "ws_writer",
+    "encode_close_payload": "ws_writer",
+    "encode_frame": "ws_writer",
+}
 
 __all__ = (
     "DEFAULT_MAX_DECOMPRESSED_SIZE",
@@ -192,3 +271,19 @@ __all__ = (
     "supported_content_codings",
     "websocket_accept",
 )
+
+if not TYPE_CHECKING:  # hidden from type checkers, which see the imports above instead
+    _LAZY_MODULES = frozenset(_LAZY.values())
+
+    def __getattr__(name: str) -> object:
+        module = _LAZY.get(name)
+        if module is None:
+            if name in _LAZY_MODULES:  # `http_parser.ws_reader`, as when it was imported eagerly
+                return import_module(f"{__name__}.{name}")
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(import_module(f"{__name__}.{module}"), name)
+        globals()[name] = value  # later look-ups are plain attribute reads
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_LAZY, *_LAZY_MODULES})
