@@ -1,10 +1,17 @@
 """Responses for aiostrata: ``StreamResponse``, ``Response``, ``json_response``,
-``WebSocketResponse`` and the HTTP exceptions, with the same API as ``aiohttp.web``."""
+``WebSocketResponse`` and the HTTP exceptions, with the same API as ``aiohttp.web``.
+
+``FileResponse`` and the WebSocket names are loaded on first use (PEP 562): a server that
+sends no file and accepts no WebSocket never imports them, nor the file and WebSocket
+machinery under them. The ``TYPE_CHECKING`` imports show them to type checkers.
+"""
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Final
 
 from ._version import __version__
 from .content_coding import ContentCoding
 from .etag import ETag
-from .file_response import FileResponse
 from .http_dates import parse_http_date
 from .http_exceptions import (
     HTTPAccepted,
@@ -87,9 +94,21 @@ from .payloads import (
 )
 from .response import Response
 from .stream_response import StreamResponse
-from .websocket_errors import WSHeartbeatTimeout, WSMessageTypeError
-from .websocket_ready import WebSocketReady
-from .websocket_response import WebSocketResponse
+
+if TYPE_CHECKING:
+    from .file_response import FileResponse
+    from .websocket_errors import WSHeartbeatTimeout, WSMessageTypeError
+    from .websocket_ready import WebSocketReady
+    from .websocket_response import WebSocketResponse
+
+# name -> the submodule that defines it, imported on first access
+_LAZY: Final[dict[str, str]] = {
+    "FileResponse": "file_response",
+    "WSHeartbeatTimeout": "websocket_errors",
+    "WSMessageTypeError": "websocket_errors",
+    "WebSocketReady": "websocket_ready",
+    "WebSocketResponse": "websocket_response",
+}
 
 __all__ = (
     "AsyncIterablePayload",
@@ -177,3 +196,19 @@ __all__ = (
     "json_response",
     "parse_http_date",
 )
+
+if not TYPE_CHECKING:  # hidden from type checkers, which see the imports above instead
+    _LAZY_MODULES = frozenset(_LAZY.values())
+
+    def __getattr__(name: str) -> object:
+        module = _LAZY.get(name)
+        if module is None:
+            if name in _LAZY_MODULES:  # `web_response.file_response`, as when imported eagerly
+                return import_module(f"{__name__}.{name}")
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(import_module(f"{__name__}.{module}"), name)
+        globals()[name] = value  # later look-ups are plain attribute reads
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_LAZY, *_LAZY_MODULES})

@@ -14,12 +14,14 @@ file that is sent (no window between a ``stat`` and an ``open``):
 
 from __future__ import annotations
 
-import mimetypes
 import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, ClassVar, Final
+from typing import TYPE_CHECKING, BinaryIO, ClassVar, Final
+
+if TYPE_CHECKING:
+    import mimetypes
 
 __all__ = (
     "NotARegularFile",
@@ -43,6 +45,8 @@ def _content_types() -> mimetypes.MimeTypes:
     Clearing ``encodings_map`` makes compression suffixes name their own media types,
     which are added here (as aiohttp does); the process-wide table is left alone.
     """
+    import mimetypes  # with the first guess, not at import: building a table reads files
+
     table = mimetypes.MimeTypes()
     table.encodings_map.clear()
     for media_type, suffix in (
@@ -56,12 +60,16 @@ def _content_types() -> mimetypes.MimeTypes:
     return table
 
 
-_CONTENT_TYPES: Final = _content_types()
+_content_types_table: mimetypes.MimeTypes | None = None
 
 
 def guess_content_type(path: Path) -> str:
     """The media type for a file name, ``application/octet-stream`` when unknown."""
-    return _CONTENT_TYPES.guess_type(path.name)[0] or FALLBACK_CONTENT_TYPE
+    global _content_types_table
+    table = _content_types_table
+    if table is None:
+        table = _content_types_table = _content_types()
+    return table.guess_type(path.name)[0] or FALLBACK_CONTENT_TYPE
 
 
 def accepted_codings(accept_encoding: str) -> frozenset[str]:

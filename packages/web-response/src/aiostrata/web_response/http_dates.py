@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import math
 import time
-from email.utils import parsedate_to_datetime
+from collections.abc import Callable
 from typing import Final
 
 __all__ = ("format_http_date", "parse_http_date", "rfc822_now")
@@ -35,6 +35,19 @@ def format_http_date(when: float | datetime.datetime) -> str:
     )
 
 
+# email.utils (and the email package under it) is imported with the first date parsed,
+# not with the package: most servers never read an HTTP-date.
+_parsedate_to_datetime: Callable[[str], datetime.datetime] | None = None
+
+
+def _load_parsedate_to_datetime() -> Callable[[str], datetime.datetime]:
+    global _parsedate_to_datetime
+    from email.utils import parsedate_to_datetime
+
+    _parsedate_to_datetime = parsedate_to_datetime
+    return parsedate_to_datetime
+
+
 def parse_http_date(value: str | None) -> datetime.datetime | None:
     """An aware UTC datetime, or None for a missing or unparsable value.
 
@@ -43,8 +56,9 @@ def parse_http_date(value: str | None) -> datetime.datetime | None:
     """
     if not value or not value.isascii():
         return None
+    parse = _parsedate_to_datetime or _load_parsedate_to_datetime()
     try:
-        parsed = parsedate_to_datetime(value)
+        parsed = parse(value)
     except (TypeError, ValueError, IndexError, OverflowError):  # a year past 9999 overflows
         return None
     if parsed.tzinfo is None:

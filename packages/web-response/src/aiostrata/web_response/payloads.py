@@ -22,13 +22,11 @@ import contextlib
 import io
 import os
 import stat
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Callable
 from pathlib import Path
 from typing import Any, Final, Protocol, runtime_checkable
 
 from multidict import CIMultiDict, istr
-
-from aiostrata.http_parser import content_disposition_header
 
 from .content_type import parse_content_type
 from .file_variants import guess_content_type
@@ -61,6 +59,18 @@ READ_SIZE: Final = 2**16
 
 _OCTET_STREAM: Final = "application/octet-stream"
 _TEXT_UTF8: Final = "text/plain; charset=utf-8"
+
+
+# aiostrata.http_parser's Content-Disposition codec, imported with the first named payload.
+_content_disposition_header: Callable[..., str] | None = None
+
+
+def _load_content_disposition_header() -> Callable[..., str]:
+    global _content_disposition_header
+    from aiostrata.http_parser import content_disposition_header
+
+    _content_disposition_header = content_disposition_header
+    return content_disposition_header
 
 
 class BodySink(Protocol):
@@ -179,9 +189,8 @@ class Payload(abc.ABC):
         self, disptype: str, quote_fields: bool = True, _charset: str = "utf-8", **params: str
     ) -> None:
         """Set Content-Disposition, e.g. ``("attachment", filename="report.pdf")`` (RFC 6266)."""
-        self._headers[_CONTENT_DISPOSITION] = content_disposition_header(
-            disptype, quote_fields, _charset, **params
-        )
+        header = _content_disposition_header or _load_content_disposition_header()
+        self._headers[_CONTENT_DISPOSITION] = header(disptype, quote_fields, _charset, **params)
 
     @abc.abstractmethod
     async def write(self, writer: BodySink) -> None:
