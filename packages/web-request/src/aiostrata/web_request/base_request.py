@@ -14,10 +14,9 @@ import json
 import socket
 import warnings
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
-from email.message import Message
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, Final, Self
+from typing import TYPE_CHECKING, Any, Final, Self
 from urllib.parse import parse_qsl
 
 from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
@@ -27,8 +26,6 @@ from aiostrata.http_parser import (
     AbstractStreamWriter,
     DecodingStreamReader,
     HttpVersion,
-    MultipartError,
-    MultipartReader,
     RawHeaders,
     RawRequestMessage,
     StreamReader,
@@ -45,7 +42,9 @@ from .conditional_headers import parse_etags, parse_range
 from .cookie_header import parse_cookie_header
 from .forwarded import parse_forwarded
 from .interfaces import ConnectionInfo
-from .multipart_form import read_multipart_form
+
+if TYPE_CHECKING:
+    from aiostrata.http_parser import MultipartReader
 
 __all__ = ("BaseRequest",)
 
@@ -72,6 +71,8 @@ def _parse_content_type(header: str | None) -> tuple[str, Mapping[str, str]]:
 
 
 def _parse_content_type_uncached(header: str) -> tuple[str, Mapping[str, str]]:
+    from email.message import Message  # on the first parse, not with the package
+
     message = Message()
     message["content-type"] = header
     params = dict(message.get_params(failobj=[])[1:])
@@ -478,6 +479,8 @@ class BaseRequest(MutableMapping[str, Any]):
 
     async def multipart(self) -> MultipartReader:
         """A streaming reader of a multipart body; a missing or bad boundary is a 400."""
+        from aiostrata.http_parser import MultipartError, MultipartReader
+
         try:
             return MultipartReader(self._headers, self._payload)
         except MultipartError as exc:
@@ -491,6 +494,8 @@ class BaseRequest(MutableMapping[str, Any]):
             self._post = MultiDictProxy(MultiDict())
             return self._post
         if self.content_type == "multipart/form-data":
+            from .multipart_form import read_multipart_form  # with the first form
+
             reader = await self.multipart()
             self._post = MultiDictProxy(
                 await read_multipart_form(reader, self._client_max_size, self._loop)
