@@ -27,7 +27,6 @@ from .http_methods import (
 from .match_info import MatchInfoError, UrlMappingMatchInfo
 from .path_quoting import decode_path_safe
 from .resources import AbstractResource, PlainResource, Resource
-from .static_resources import StaticResource
 from .subapps import MatchedSubAppResource
 
 if TYPE_CHECKING:
@@ -35,6 +34,7 @@ if TYPE_CHECKING:
     from .interfaces import RoutableRequest
     from .route_defs import AbstractRouteDef
     from .routes import AbstractRoute
+    from .static_resources import StaticResource
     from .typedefs import ExpectHandler, Handler
 
 # aiohttp: a route name is python identifiers joined by '.', ':' or '-', none a keyword.
@@ -315,6 +315,9 @@ class UrlDispatcher(AbstractRouter, Mapping[str, AbstractResource]):
             )
         if not prefix.startswith("/"):
             raise ValueError(f"Static prefix should start with '/', got {prefix!r}")
+        # Imported here, at setup: an application without static routes never loads it.
+        from .static_resources import StaticResource
+
         resource = StaticResource(
             prefix.rstrip("/"),
             path,
