@@ -2,9 +2,16 @@
 
 This package only reassembles the layers; each name lives in the package that
 owns it (see ARCHITECTURE.md).
+
+The names of what an application may never use (WebSockets, files, uploaded form files,
+static directories) are resolved on first use (PEP 562), so ``import aiostrata.web`` does
+not load that machinery; ``from aiostrata.web import WebSocketResponse`` works as before.
+The ``TYPE_CHECKING`` imports show every name to type checkers.
 """
 
-from aiostrata.http_parser import WSCloseCode, WSMessage, WSMsgType
+from importlib import import_module
+from typing import TYPE_CHECKING, Final
+
 from aiostrata.web_app import (
     AppKey,
     Application,
@@ -16,12 +23,10 @@ from aiostrata.web_app import (
 )
 from aiostrata.web_request import (
     BaseRequest,
-    FileField,
     Request,
 )
 from aiostrata.web_response import (
     ContentCoding,
-    FileResponse,
     HTTPAccepted,
     HTTPBadGateway,
     HTTPBadRequest,
@@ -82,9 +87,6 @@ from aiostrata.web_response import (
     HTTPVersionNotSupported,
     Response,
     StreamResponse,
-    WebSocketReady,
-    WebSocketResponse,
-    WSMessageTypeError,
     json_response,
 )
 from aiostrata.web_router import (
@@ -105,7 +107,6 @@ from aiostrata.web_router import (
     RoutesView,
     RouteTableDef,
     StaticDef,
-    StaticResource,
     SystemRoute,
     UrlDispatcher,
     UrlMappingMatchInfo,
@@ -137,6 +138,30 @@ from aiostrata.web_runner import (
 )
 
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from aiostrata.http_parser import WSCloseCode, WSMessage, WSMsgType
+    from aiostrata.web_request import FileField
+    from aiostrata.web_response import (
+        FileResponse,
+        WebSocketReady,
+        WebSocketResponse,
+        WSMessageTypeError,
+    )
+    from aiostrata.web_router import StaticResource
+
+# name -> the package that owns it, imported (or asked for the name) on first access
+_LAZY: Final[dict[str, str]] = {
+    "FileField": "aiostrata.web_request",
+    "FileResponse": "aiostrata.web_response",
+    "StaticResource": "aiostrata.web_router",
+    "WSCloseCode": "aiostrata.http_parser",
+    "WSMessage": "aiostrata.http_parser",
+    "WSMessageTypeError": "aiostrata.web_response",
+    "WSMsgType": "aiostrata.http_parser",
+    "WebSocketReady": "aiostrata.web_response",
+    "WebSocketResponse": "aiostrata.web_response",
+}
 
 __all__ = (
     "AbstractResource",
@@ -264,3 +289,16 @@ __all__ = (
     "static",
     "view",
 )
+
+if not TYPE_CHECKING:  # hidden from type checkers, which see the imports above instead
+
+    def __getattr__(name: str) -> object:
+        package = _LAZY.get(name)
+        if package is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(import_module(package), name)
+        globals()[name] = value  # later look-ups are plain attribute reads
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_LAZY})
