@@ -4,14 +4,15 @@ What every connection needs (the parser, body streams, the writer, the errors) i
 with the package. The multipart codec, the WebSocket codec and Content-Disposition are
 loaded on first use of one of their names (PEP 562), so a server that never sees a form or a
 WebSocket never imports them: ``from aiostrata.http_parser import MultipartReader`` works as
-before. The ``TYPE_CHECKING`` imports below show every name to type checkers.
+before. ``DEFAULT_PARSER`` too: httptools is imported when the backend is first needed. The
+``TYPE_CHECKING`` imports below show every name to type checkers.
 """
 
 from importlib import import_module
 from typing import TYPE_CHECKING, Final
 
 from ._version import __version__
-from .backend_selection import DEFAULT_PARSER, make_request_parser
+from .backend_selection import make_request_parser
 from .content_codings import content_decoder_for, supported_content_codings
 from .content_decoder import ContentDecoder
 from .decoding_stream import DEFAULT_MAX_DECOMPRESSED_SIZE, DecodingStreamReader
@@ -49,6 +50,7 @@ from .versions import HttpVersion, HttpVersion10, HttpVersion11
 from .writer import AbstractStreamWriter, StreamWriter
 
 if TYPE_CHECKING:
+    from .backend_selection import DEFAULT_PARSER
     from .content_disposition import (
         BadContentDispositionHeader,
         BadContentDispositionParam,
@@ -121,6 +123,7 @@ if TYPE_CHECKING:
 
 # name -> the submodule that defines it, imported on first access
 _LAZY: Final[dict[str, str]] = {
+    "DEFAULT_PARSER": "backend_selection",  # chosen, and httptools imported, on first use
     "BadContentDispositionHeader": "content_disposition",
     "BadContentDispositionParam": "content_disposition",
     "content_disposition_filename": "content_disposition",

@@ -4,14 +4,16 @@ Both backends produce the same events for the same bytes (the test-suite and
 ``nox -s fuzz`` hold them to it), so the choice is about speed only. The
 accelerated one is used when the optional extra is installed
 (``pip install aiostrata-http-parser[speedups]``) and the environment variable
-``AIOSTRATA_NO_EXTENSIONS`` is unset or empty; the choice is made once, at import.
+``AIOSTRATA_NO_EXTENSIONS`` is unset or empty. The variable is read once, at import;
+``httptools`` itself is imported when the backend is first needed (the first
+:func:`make_request_parser` call or read of ``DEFAULT_PARSER``), not with the package.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from .limits import ParserLimits
 from .request_parser import HttpRequestParser
@@ -33,10 +35,31 @@ def select_backend(environ: Mapping[str, str] | None = None) -> type[HttpRequest
     return HttptoolsRequestParser
 
 
-DEFAULT_PARSER: Final[type[HttpRequestParser]] = select_backend()
-"""The backend chosen for this process (see the module docstring)."""
+# The environment as it was at import, for the one choice this process makes.
+_EXTENSIONS_DISABLED: Final = bool(os.environ.get(NO_EXTENSIONS_VARIABLE))
+_default_parser: type[HttpRequestParser] | None = None
+
+
+def _select_default() -> type[HttpRequestParser]:
+    global _default_parser
+    if _default_parser is None:
+        env = {NO_EXTENSIONS_VARIABLE: "1"} if _EXTENSIONS_DISABLED else {}
+        _default_parser = select_backend(env)
+    return _default_parser
+
+
+if TYPE_CHECKING:
+    DEFAULT_PARSER: Final[type[HttpRequestParser]] = HttpRequestParser
+    """The backend chosen for this process (see the module docstring)."""
+else:
+
+    def __getattr__(name: str) -> object:
+        if name == "DEFAULT_PARSER":
+            parser_class = globals()[name] = _select_default()
+            return parser_class
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def make_request_parser(limits: ParserLimits | None = None) -> HttpRequestParser:
     """A new request parser of the selected backend, for one connection."""
-    return DEFAULT_PARSER(limits)
+    return (_default_parser or _select_default())(limits)
