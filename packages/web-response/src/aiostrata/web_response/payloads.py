@@ -29,7 +29,6 @@ from typing import Any, Final, Protocol, runtime_checkable
 from multidict import CIMultiDict, istr
 
 from .content_type import parse_content_type
-from .file_variants import guess_content_type
 from .typedefs import LooseHeaders
 
 __all__ = (
@@ -61,8 +60,19 @@ _OCTET_STREAM: Final = "application/octet-stream"
 _TEXT_UTF8: Final = "text/plain; charset=utf-8"
 
 
-# aiostrata.http_parser's Content-Disposition codec, imported with the first named payload.
+# Imported with the first named payload, not with the package, and kept here: the media type
+# guess (file_variants, and the mimetypes table it builds) and aiostrata.http_parser's
+# Content-Disposition codec.
+_guess_content_type: Callable[[Path], str] | None = None
 _content_disposition_header: Callable[..., str] | None = None
+
+
+def _load_guess_content_type() -> Callable[[Path], str]:
+    global _guess_content_type
+    from .file_variants import guess_content_type
+
+    _guess_content_type = guess_content_type
+    return guess_content_type
 
 
 def _load_content_disposition_header() -> Callable[..., str]:
@@ -149,7 +159,8 @@ class Payload(abc.ABC):
             self._headers[_CONTENT_TYPE] = content_type
         elif _CONTENT_TYPE not in self._headers:
             if filename is not None:
-                self._headers[_CONTENT_TYPE] = guess_content_type(Path(filename))
+                guess = _guess_content_type or _load_guess_content_type()
+                self._headers[_CONTENT_TYPE] = guess(Path(filename))
             else:
                 self._headers[_CONTENT_TYPE] = self._default_content_type
         self._closed = False
