@@ -1,16 +1,14 @@
-"""Cookies a response sets: a ``SimpleCookie`` that also knows ``Partitioned``.
+"""Cookies a response sets: the checks on attribute values, and the jar.
 
-Each morsel becomes one ``Set-Cookie`` field (RFC 6265 4.1: never folded into
-one line). Python before 3.14 has no ``partitioned`` attribute; rather than
-patch the standard library's ``Morsel`` class for every user, the jar here makes
-its own morsels that accept it.
+The jar, :class:`~.cookie_jar.ResponseCookies`, lives in ``cookie_jar`` and is
+imported with the first response that sets a cookie; ``ResponseCookies`` is still
+importable from here (PEP 562).
 """
 
 from __future__ import annotations
 
 import re
-from http.cookies import Morsel, SimpleCookie
-from typing import ClassVar, Final
+from typing import TYPE_CHECKING, Final
 
 __all__ = ("EXPIRED", "ResponseCookies", "check_attribute")
 
@@ -28,26 +26,14 @@ def check_attribute(name: str, value: str) -> str:
     return value
 
 
-class _Morsel(Morsel[str]):
-    """A morsel that also accepts the ``partitioned`` flag (CHIPS)."""
+if TYPE_CHECKING:
+    from .cookie_jar import ResponseCookies
+else:
 
-    _reserved: ClassVar[dict[str, str]] = {
-        **Morsel._reserved,  # type: ignore[attr-defined]
-        "partitioned": "Partitioned",
-    }
-    _flags: ClassVar[set[str]] = {
-        *Morsel._flags,  # type: ignore[attr-defined]
-        "partitioned",
-    }
+    def __getattr__(name: str) -> object:
+        if name == "ResponseCookies":
+            from .cookie_jar import ResponseCookies
 
-
-class ResponseCookies(SimpleCookie):
-    """The ``cookies`` jar of a response; its morsels accept ``partitioned``."""
-
-    # BaseCookie creates every morsel in this one (name-mangled) method.
-    def _BaseCookie__set(self, key: str, real_value: str, coded_value: str) -> None:  # noqa: N802
-        morsel = self.get(key)
-        if morsel is None:
-            morsel = _Morsel()
-        morsel.set(key, real_value, coded_value)
-        dict.__setitem__(self, key, morsel)
+            globals()[name] = ResponseCookies
+            return ResponseCookies
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
