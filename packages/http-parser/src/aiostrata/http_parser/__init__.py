@@ -12,7 +12,6 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Final
 
 from ._version import __version__
-from .backend_selection import make_request_parser
 from .content_codings import content_decoder_for, supported_content_codings
 from .content_decoder import ContentDecoder
 from .decoding_stream import DEFAULT_MAX_DECOMPRESSED_SIZE, DecodingStreamReader
@@ -31,26 +30,15 @@ from .errors import (
     UnsupportedTransferCoding,
     UnsupportedVersion,
 )
-from .events import (
-    BodyData,
-    ChunkEnd,
-    Event,
-    MessageComplete,
-    ParseError,
-    RequestHead,
-    UpgradedData,
-)
 from .interfaces import FlowControl, WritableConnection
-from .limits import ParserLimits
 from .messages import RawHeaders, RawRequestMessage, placeholder_message
-from .request_parser import HttpRequestParser
 from .serialize import UnsafeHeaderError, check_reason, encode_head, serialize_head
 from .streams import EMPTY_PAYLOAD, EmptyStreamReader, EofStream, StreamReader
 from .versions import HttpVersion, HttpVersion10, HttpVersion11
 from .writer import AbstractStreamWriter, StreamWriter
 
 if TYPE_CHECKING:
-    from .backend_selection import DEFAULT_PARSER
+    from .backend_selection import DEFAULT_PARSER, make_request_parser
     from .content_disposition import (
         BadContentDispositionHeader,
         BadContentDispositionParam,
@@ -58,6 +46,16 @@ if TYPE_CHECKING:
         content_disposition_header,
         parse_content_disposition,
     )
+    from .events import (
+        BodyData,
+        ChunkEnd,
+        Event,
+        MessageComplete,
+        ParseError,
+        RequestHead,
+        UpgradedData,
+    )
+    from .limits import ParserLimits
     from .multipart_errors import (
         EpilogueTooLarge,
         FieldTooLarge,
@@ -85,6 +83,7 @@ if TYPE_CHECKING:
         MultipartWriter,
         PartPayload,
     )
+    from .request_parser import HttpRequestParser
     from .ws_extensions import (
         DeflateDirection,
         DeflateParams,
@@ -124,6 +123,16 @@ if TYPE_CHECKING:
 # name -> the submodule that defines it, imported on first access
 _LAZY: Final[dict[str, str]] = {
     "DEFAULT_PARSER": "backend_selection",  # chosen, and httptools imported, on first use
+    "make_request_parser": "backend_selection",
+    "HttpRequestParser": "request_parser",
+    "ParserLimits": "limits",
+    "BodyData": "events",
+    "ChunkEnd": "events",
+    "Event": "events",
+    "MessageComplete": "events",
+    "ParseError": "events",
+    "RequestHead": "events",
+    "UpgradedData": "events",
     "BadContentDispositionHeader": "content_disposition",
     "BadContentDispositionParam": "content_disposition",
     "content_disposition_filename": "content_disposition",
