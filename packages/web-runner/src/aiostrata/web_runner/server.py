@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiostrata.http_parser import AbstractStreamWriter, RawRequestMessage, StreamReader
 from aiostrata.web_app import register_protocol_factory
 from aiostrata.web_request import BaseRequest
 from aiostrata.web_response import StreamResponse
 
-from .request_handler import RequestHandler
+if TYPE_CHECKING:
+    from .request_handler import RequestHandler
 
 __all__ = ("Server",)
 
@@ -19,12 +20,25 @@ RequestFactory = Callable[
     [
         RawRequestMessage,
         StreamReader,
-        RequestHandler,
+        "RequestHandler",
         AbstractStreamWriter,
         "asyncio.Task[Any] | None",
     ],
     BaseRequest,
 ]
+
+
+# The connection protocol, and the request parser under it, are imported when the first
+# Server is made (at runner setup), not with the package, and kept here.
+_request_handler_class: type[RequestHandler] | None = None
+
+
+def _load_request_handler() -> type[RequestHandler]:
+    global _request_handler_class
+    from .request_handler import RequestHandler
+
+    _request_handler_class = RequestHandler
+    return RequestHandler
 
 
 class Server:
@@ -44,6 +58,7 @@ class Server:
         **kwargs: Any,
     ) -> None:
         self._loop = loop if loop is not None else asyncio.get_running_loop()
+        self._protocol_class = _request_handler_class or _load_request_handler()
         self._connections: dict[RequestHandler, asyncio.Transport] = {}
         self._kwargs = kwargs
         self._requests_count = 0
@@ -95,7 +110,7 @@ class Server:
         self._connections.clear()
 
     def __call__(self) -> RequestHandler:
-        handler = RequestHandler(self, loop=self._loop, **self._kwargs)
+        handler = self._protocol_class(self, loop=self._loop, **self._kwargs)
         if self._closing:
             handler.close()
         return handler
