@@ -128,7 +128,6 @@ from aiostrata.web_runner import (
     BaseSite,
     GracefulExit,
     NamedPipeSite,
-    RequestHandler,
     Server,
     ServerRunner,
     SockSite,
@@ -149,11 +148,13 @@ if TYPE_CHECKING:
         WSMessageTypeError,
     )
     from aiostrata.web_router import StaticResource
+    from aiostrata.web_runner import RequestHandler
 
 # name -> the package that owns it, imported (or asked for the name) on first access
 _LAZY: Final[dict[str, str]] = {
     "FileField": "aiostrata.web_request",
     "FileResponse": "aiostrata.web_response",
+    "RequestHandler": "aiostrata.web_runner",
     "StaticResource": "aiostrata.web_router",
     "WSCloseCode": "aiostrata.http_parser",
     "WSMessage": "aiostrata.http_parser",
