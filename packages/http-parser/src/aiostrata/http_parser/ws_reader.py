@@ -29,7 +29,33 @@ _DATA_OPCODES: Final = frozenset({WSMsgType.TEXT, WSMsgType.BINARY})
 _CONTROL_OPCODES: Final = frozenset({WSMsgType.CLOSE, WSMsgType.PING, WSMsgType.PONG})
 _KNOWN_OPCODES: Final = _DATA_OPCODES | _CONTROL_OPCODES | {WSMsgType.CONTINUATION}
 _MAX_CONTROL_PAYLOAD: Final = 125
+_MAX_HEADER: Final = 14  # 2 bytes, a 64-bit length, a masking key
+_OPCODES: Final = {int(opcode): opcode for opcode in _KNOWN_OPCODES}
 DEFAULT_MAX_MSG_SIZE: Final = 4 * 1024 * 1024
+
+# WSMessage(...) runs the NamedTuple's Python-level __new__; this builds the same tuple
+# without it, for every message the reader returns.
+_new_tuple = tuple.__new__
+
+
+def _message(kind: WSMsgType, data: object, extra: str | None) -> WSMessage:
+    return _new_tuple(WSMessage, (kind, data, extra))
+
+
+def _msb_set() -> WebSocketError:
+    # RFC 6455 5.2: the most significant bit of a 64-bit length MUST be 0
+    return WebSocketError(WSCloseCode.PROTOCOL_ERROR, "Frame length has its MSB set")
+
+
+def _too_big(limit: int) -> WebSocketError:
+    return WebSocketError(WSCloseCode.MESSAGE_TOO_BIG, f"Message exceeds the maximum size {limit}")
+
+
+def _unmasked(payload: bytes | bytearray, mask: bytes | None) -> bytes:
+    """The payload as bytes, unmasked when the frame carried a key."""
+    if mask is None:
+        return bytes(payload)
+    return apply_mask(payload, mask)
 
 
 def _deflate_bound(size: int) -> int:
@@ -63,6 +89,12 @@ class WebSocketReader:
     refuses them (RFC 6455 5.1). ``deflate`` is the negotiated permessage-deflate
     configuration (None: RSV1 is a protocol error). ``max_msg_size`` bounds a whole
     message after decompression (0 means no limit, as in aiohttp).
+
+    Frames are parsed in place from what ``feed_data`` receives, by offset: a payload is
+    sliced out once, and only what a read leaves unfinished is kept (the few bytes of a
+    split header, or the payload of the frame in progress). An unfragmented,
+    uncompressed TEXT or BINARY frame, the usual message, takes a short path; every
+    other frame goes through the full checks.
     """
 
     def __init__(
@@ -76,12 +108,16 @@ class WebSocketReader:
             raise ValueError("max_msg_size must be >= 0 (0: unlimited)")
         self.max_msg_size = max_msg_size
         self.is_server = is_server
+        self._mask_bit = 0x80 if is_server else 0
         self._inflater: MessageInflater | None = None
         if deflate is not None:
             inbound = deflate.inbound(is_server=is_server)
             self._inflater = MessageInflater(no_context_takeover=inbound.no_context_takeover)
-        self._buffer = bytearray()
-        self._header: _FrameHeader | None = None
+        # What the last read left unfinished: the first bytes of a header (at most 13),
+        # or the header and the payload bytes so far of the frame in progress.
+        self._tail = b""
+        self._pending: _FrameHeader | None = None
+        self._received = bytearray()
         # the data message being assembled from fragments
         self._message_type: WSMsgType | None = None
         self._message_compressed = False
@@ -103,49 +139,159 @@ class WebSocketReader:
 
     def feed_data(self, data: bytes | bytearray | memoryview) -> list[WSMessage]:
         """Parse what arrived; return the messages completed by it, in order."""
-        if self.done:
+        if self.error is not None or self.close_received:
             return []
-        self._buffer += data
+        if not isinstance(data, bytes):
+            data = bytes(data)
         messages: list[WSMessage] = []
         try:
-            self._parse(messages)
+            position = 0
+            if self._tail or self._pending is not None:
+                position = self._resume(data, messages)
+            if 0 <= position < len(data) and not self.close_received:
+                self._parse(data, position, messages)
         except WebSocketError as exc:
             self.error = exc
-            self._buffer.clear()
+            self._tail = b""
+            self._pending = None
+            self._received = bytearray()
             self._reset_buffers()
-            messages.append(WSMessage(WSMsgType.ERROR, exc, None))
+            messages.append(_message(WSMsgType.ERROR, exc, None))
         return messages
 
     # -- framing -------------------------------------------------------------------------------
 
-    def _parse(self, messages: list[WSMessage]) -> None:
-        buffer = self._buffer
-        position = 0
-        while not self.close_received:
-            header = self._header
-            if header is None:
-                parsed = self._read_header(position)
-                if parsed is None:
-                    break
-                header, header_size = parsed
-                self._header = header
-                position += header_size
-            if len(buffer) - position < header.length:
-                break
-            payload = bytes(buffer[position : position + header.length])
-            position += header.length
-            self._header = None
-            if header.mask is not None:
-                payload = apply_mask(payload, header.mask)
-            message = self._on_frame(header, payload)
+    def _parse(self, data: bytes, position: int, messages: list[WSMessage]) -> None:
+        """Parse the frames in ``data`` from ``position``; keep what is left unfinished."""
+        end = len(data)
+        mask_bit = self._mask_bit
+        limit = self.max_msg_size
+        append = messages.append
+        while position < end:
+            if end - position < 2:
+                self._tail = data[position:]
+                return
+            first = data[position]
+            second = data[position + 1]
+            if (
+                (first == 0x81 or first == 0x82)
+                and second & 0x80 == mask_bit
+                and self._message_type is None
+            ):
+                # The usual frame: a whole TEXT or BINARY message, uncompressed. What is
+                # left to check depends on the length alone.
+                length = second & 0x7F
+                start = position + 2
+                if length == 126:
+                    start += 2
+                    if start > end:
+                        self._tail = data[position:]
+                        return
+                    length = (data[position + 2] << 8) | data[position + 3]
+                elif length == 127:
+                    start += 8
+                    if start > end:
+                        self._tail = data[position:]
+                        return
+                    length = int.from_bytes(data[position + 2 : start], "big")
+                    if length >> 63:
+                        raise _msb_set()
+                if limit and length > limit:
+                    raise _too_big(limit)
+                mask = b""
+                if mask_bit:
+                    if start + 4 > end:
+                        self._tail = data[position:]
+                        return
+                    mask = data[start : start + 4]
+                    start += 4
+                stop = start + length
+                if stop > end:
+                    opcode = WSMsgType.TEXT if first == 0x81 else WSMsgType.BINARY
+                    header = _FrameHeader(True, opcode, False, length, mask or None)
+                    self._await_payload(header, data, start)
+                    return
+                payload = data[start:stop]
+                position = stop
+                if mask_bit and length:
+                    payload = (
+                        int.from_bytes(payload, "little")
+                        ^ int.from_bytes((mask * ((length >> 2) + 1))[:length], "little")
+                    ).to_bytes(length, "little")
+                if first == 0x81:
+                    try:
+                        text = payload.decode("utf-8")
+                    except UnicodeDecodeError as exc:
+                        raise WebSocketError(
+                            WSCloseCode.INVALID_TEXT, "Invalid UTF-8 in a text message"
+                        ) from exc
+                    append(_message(WSMsgType.TEXT, text, ""))
+                else:
+                    append(_message(WSMsgType.BINARY, payload, ""))
+                continue
+            parsed = self._read_header(data, position)
+            if parsed is None:
+                self._tail = data[position:]
+                return
+            header, header_size = parsed
+            start = position + header_size
+            stop = start + header.length
+            if stop > end:
+                self._await_payload(header, data, start)
+                return
+            position = stop
+            message = self._on_frame(header, _unmasked(data[start:stop], header.mask))
+            if message is not None:
+                append(message)
+                if self.close_received:
+                    return
+
+    def _resume(self, data: bytes, messages: list[WSMessage]) -> int:
+        """Finish what the last read left: where the next frame starts in ``data``, or -1
+        when all of ``data`` went into the unfinished frame."""
+        header = self._pending
+        if header is not None:
+            received = self._received
+            missing = header.length - len(received)
+            if len(data) < missing:
+                received += data
+                return -1
+            received += memoryview(data)[:missing]
+            self._pending = None
+            self._received = bytearray()
+            message = self._on_frame(header, _unmasked(received, header.mask))
             if message is not None:
                 messages.append(message)
-        del buffer[:position]
+            return missing
+        # A split header: complete it from the first bytes of ``data`` (a header is at
+        # most 14 bytes), so the rest of ``data`` is never copied to join the two.
+        tail = self._tail
+        probe = tail + data[:_MAX_HEADER]
+        parsed = self._read_header(probe, 0)
+        if parsed is None:
+            self._tail = probe  # all of data: 14 bytes always complete a header
+            return -1
+        self._tail = b""
+        header, header_size = parsed
+        start = header_size - len(tail)
+        stop = start + header.length
+        if stop > len(data):
+            self._await_payload(header, data, start)
+            return -1
+        message = self._on_frame(header, _unmasked(data[start:stop], header.mask))
+        if message is not None:
+            messages.append(message)
+        return stop
 
-    def _read_header(self, start: int) -> tuple[_FrameHeader, int] | None:
+    def _await_payload(self, header: _FrameHeader, data: bytes, start: int) -> None:
+        """The header is complete, the payload is not: keep what came of it (its size was
+        checked against the limits with the header)."""
+        self._pending = header
+        self._received = bytearray(memoryview(data)[start:])
+
+    def _read_header(self, buffer: bytes, start: int) -> tuple[_FrameHeader, int] | None:
         """Parse and validate the frame header at ``start``: it and its size, or None if
         it has not fully arrived (errors are raised as soon as the bytes show them)."""
-        buffer = self._buffer
         available = len(buffer) - start
         if available < 2:
             return None
@@ -166,8 +312,7 @@ class WebSocketReader:
                 return None
             length = int.from_bytes(buffer[start + 2 : start + 10], "big")
             if length >> 63:
-                # RFC 6455 5.2: the most significant bit of a 64-bit length MUST be 0
-                raise WebSocketError(WSCloseCode.PROTOCOL_ERROR, "Frame length has its MSB set")
+                raise _msb_set()
             size = 10
         self._check_size(opcode, length, compressed)
         mask = None
@@ -187,7 +332,7 @@ class WebSocketReader:
         if raw_opcode not in _KNOWN_OPCODES:
             # RFC 6455 5.2: opcodes 0x3-0x7 and 0xB-0xF are reserved
             raise WebSocketError(WSCloseCode.PROTOCOL_ERROR, f"Reserved opcode {raw_opcode:#x}")
-        opcode = WSMsgType(raw_opcode)
+        opcode = _OPCODES[raw_opcode]
         if first & 0x40:
             if self._inflater is None:
                 raise WebSocketError(WSCloseCode.PROTOCOL_ERROR, "RSV1 set without an extension")
@@ -232,19 +377,18 @@ class WebSocketReader:
         else:
             too_big = self._message_size + length > limit
         if too_big:
-            raise WebSocketError(
-                WSCloseCode.MESSAGE_TOO_BIG, f"Message exceeds the maximum size {limit}"
-            )
+            raise _too_big(limit)
 
     # -- messages ------------------------------------------------------------------------------
 
     def _on_frame(self, header: _FrameHeader, payload: bytes) -> WSMessage | None:
+        """One whole frame, unmasked: the message it completes, if any."""
         opcode = header.opcode
         if opcode is WSMsgType.CLOSE:
             self.close_received = True
             return _close_message(payload)
-        if opcode in (WSMsgType.PING, WSMsgType.PONG):
-            return WSMessage(opcode, payload, "")
+        if opcode is WSMsgType.PING or opcode is WSMsgType.PONG:
+            return _message(opcode, payload, "")
         if opcode is not WSMsgType.CONTINUATION:
             self._message_type = opcode
             self._message_compressed = header.compressed
@@ -295,12 +439,12 @@ class WebSocketReader:
         message_type = self._message_type
         if message_type is WSMsgType.TEXT:
             text = self._text_parts
-            message = WSMessage(
+            message = _message(
                 WSMsgType.TEXT, text.getvalue() if isinstance(text, io.StringIO) else text, ""
             )
             self._decoder.reset()
         else:
-            message = WSMessage(WSMsgType.BINARY, bytes(self._binary_parts), "")
+            message = _message(WSMsgType.BINARY, bytes(self._binary_parts), "")
         self._reset_buffers()
         self._message_type = None
         self._message_compressed = False
