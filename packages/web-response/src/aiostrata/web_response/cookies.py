@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Final
 
-__all__ = ("EXPIRED", "ResponseCookies", "check_attribute")
+__all__ = ("EXPIRED", "ResponseCookies", "check_attribute", "new_cookie_jar")
 
 # RFC 6265 4.1.1: the date a deleted cookie expires at.
 EXPIRED: Final = "Thu, 01 Jan 1970 00:00:00 GMT"
@@ -24,6 +24,22 @@ def check_attribute(name: str, value: str) -> str:
     if _UNSAFE_ATTRIBUTE.search(value):
         raise ValueError(f"invalid cookie {name}: {value!r}")
     return value
+
+
+_jar_class: type[ResponseCookies] | None = None
+
+
+def _load_jar_class() -> type[ResponseCookies]:
+    global _jar_class
+    from .cookie_jar import ResponseCookies
+
+    _jar_class = ResponseCookies
+    return ResponseCookies
+
+
+def new_cookie_jar() -> ResponseCookies:
+    """A new, empty jar; the first call imports ``cookie_jar`` (and ``http.cookies``)."""
+    return (_jar_class or _load_jar_class())()
 
 
 if TYPE_CHECKING:
