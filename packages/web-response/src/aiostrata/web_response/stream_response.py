@@ -20,7 +20,7 @@ from aiostrata.http_parser import AbstractStreamWriter, HttpVersion10, HttpVersi
 
 from .content_coding import ContentCoding, select_coding
 from .content_type import DEFAULT_CONTENT_TYPE, build_content_type, parse_content_type
-from .cookies import EXPIRED, check_attribute
+from .cookies import EXPIRED, check_attribute, new_cookie_jar
 from .etag import ETag, format_etag, parse_etag
 from .http_dates import format_http_date, parse_http_date, rfc822_now
 from .server_software import SERVER_SOFTWARE
@@ -184,9 +184,7 @@ class StreamResponse(MutableMapping[str, Any]):
     def cookies(self) -> ResponseCookies:
         """The cookies to send, one ``Set-Cookie`` field each (RFC 6265 4.1)."""
         if self._cookies is None:
-            from .cookie_jar import ResponseCookies  # with the first cookie set
-
-            self._cookies = ResponseCookies()
+            self._cookies = new_cookie_jar()  # imports the jar with the first cookie set
         return self._cookies
 
     def set_cookie(
