@@ -168,7 +168,24 @@ class StreamWriter(AbstractStreamWriter):
         data = bytes(chunk)
         if self._compress is not None:
             data = (self._compress.compress(data) if data else b"") + self._compress.flush()
-        tail = b""
+        self._finish(self._head or b"", data)
+        if self.needs_drain():
+            await self.drain()
+
+    def send_message(self, head: bytes, body: bytes = b"") -> None:
+        """Send a whole response, head and body in one write, and end it.
+
+        The synchronous path for a response known in full (``Response.send_now``):
+        the body is framed like ``write_eof``'s (chunked, cut to ``length``) but
+        never compressed; the caller checks ``needs_drain()`` afterwards.
+        """
+        if self._eof:
+            raise RuntimeError("send_message() after write_eof()")
+        if self._compress is not None:
+            raise RuntimeError("send_message() cannot compress: use write_eof()")
+        self._finish(head, body)
+
+    def _finish(self, head: bytes, data: bytes) -> None:
         if self.chunked:
             tail = (
                 (f"{len(data):x}\r\n".encode() + data + b"\r\n0\r\n\r\n") if data else b"0\r\n\r\n"
@@ -176,12 +193,10 @@ class StreamWriter(AbstractStreamWriter):
         else:
             tail = self._limit(data)
         self._eof = True
-        self._send((self._head or b"") + tail)
         self._head = None
-        if self._needs_drain():
-            await self.drain()
+        self._send(head + tail if tail else head)
 
-    def _needs_drain(self) -> bool:
+    def needs_drain(self) -> bool:
         """Whether the transport holds enough unsent bytes to wait for (back-pressure).
 
         Most responses leave the kernel at once: skipping the drain coroutine then saves

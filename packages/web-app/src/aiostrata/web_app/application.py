@@ -40,6 +40,8 @@ _T = TypeVar("_T")
 _U = TypeVar("_U")
 _default_logger: Final = logging.getLogger("aiostrata.web")
 _sentinel: Any = object()
+# Bound on the cached middleware chains of one application (see Application._handle).
+_MAX_MIDDLEWARE_CHAINS: Final = 4096
 
 _AppSignal = Signal["Application"]
 _RespPrepareSignal = Signal[Request, StreamResponse]
@@ -58,6 +60,7 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
             "_middlewares",
             "_middlewares_handlers",
             "_run_middlewares",
+            "_middleware_chains",
             "_state",
             "_frozen",
             "_pre_frozen",
@@ -98,6 +101,8 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         self._middlewares: list[Any] = list(middlewares)
         self._middlewares_handlers: tuple[tuple[Any, bool], ...] = ()
         self._run_middlewares: bool | None = None
+        # (handler, apps) -> the handler wrapped in those apps' middlewares; see _handle.
+        self._middleware_chains: dict[tuple[Any, tuple[Any, ...]], Handler] = {}
         self._state: dict[str | AppKey[Any], Any] = {}
         self._frozen = False
         self._pre_frozen = False
@@ -410,26 +415,51 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         )
 
     async def _handle(self, request: Request) -> StreamResponse:
-        match_info = await self._router.resolve(request)
+        router = self._router
+        match_info = router.resolve_now(request) if type(router) is UrlDispatcher else None
+        if match_info is None:  # a custom router, or a resource that must be awaited
+            match_info = await router.resolve(request)
         match_info.add_app(self)
         match_info.freeze()
-        request._match_info = cast(Any, match_info)
+        request.set_match_info(cast(Any, match_info))
 
-        response: StreamResponse | None = None
         if request.headers.get("Expect"):
             response = await match_info.expect_handler(request)
             await request.writer.drain()
-        if response is None:
-            handler: Handler = match_info.handler
-            if self._run_middlewares:
-                for app in reversed(match_info.apps):
-                    for mw, new_style in cast(Application, app)._middlewares_handlers:
-                        if new_style:
-                            handler = update_wrapper(partial(mw, handler=handler), handler)
-                        else:
-                            handler = await mw(app, handler)
-            response = await handler(request)
-        return response
+            if response is not None:
+                return response
+        handler: Handler = match_info.handler
+        if self._run_middlewares:
+            apps = match_info.apps
+            key = (handler, apps)
+            chain = self._middleware_chains.get(key)
+            if chain is None:
+                chain = await self._wrap_in_middlewares(handler, apps)
+            handler = chain
+        return await handler(request)
+
+    async def _wrap_in_middlewares(self, handler: Handler, apps: tuple[Any, ...]) -> Handler:
+        """The handler inside the middlewares of ``apps``, outermost first.
+
+        A chain of new-style middlewares depends only on the handler and the apps,
+        so it is built once and kept (bounded); an old-style middleware factory is
+        called on every request, as aiohttp does, so such chains are not kept.
+        """
+        cacheable = True
+        key = (handler, apps)
+        for app in reversed(apps):
+            for mw, new_style in cast(Application, app)._middlewares_handlers:
+                if new_style:
+                    handler = update_wrapper(partial(mw, handler=handler), handler)
+                else:
+                    cacheable = False
+                    handler = await mw(app, handler)
+        if cacheable:
+            chains = self._middleware_chains
+            if len(chains) >= _MAX_MIDDLEWARE_CHAINS:
+                chains.clear()  # unbounded handler objects (404s): start over, stay bounded
+            chains[key] = handler
+        return handler
 
     def __call__(self) -> Application:
         """gunicorn's aiohttp worker calls the app object; it returns itself."""

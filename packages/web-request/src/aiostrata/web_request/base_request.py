@@ -514,6 +514,14 @@ class BaseRequest(MutableMapping[str, Any]):
     async def _prepare_hook(self, response: StreamResponse) -> None:
         """Runs before a response's head is written; a routed Request sends signals here."""
 
+    def has_prepare_hooks(self) -> bool:
+        """Whether ``_prepare_hook`` has work to do before a response's head is written.
+
+        False lets a response that needs nothing else be sent without awaiting it
+        (``Response.send_now``). A subclass that overrides the hook is assumed to use it.
+        """
+        return type(self)._prepare_hook is not BaseRequest._prepare_hook
+
     # -- mapping and identity ------------------------------------------------
 
     def __getitem__(self, key: str) -> Any:

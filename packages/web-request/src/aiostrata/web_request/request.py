@@ -48,6 +48,14 @@ class Request(BaseRequest):
         clone._match_info = self._match_info
         return clone
 
+    def set_match_info(self, match_info: RouteMatch) -> None:
+        """Record where routing sent this request; the application calls it once resolved.
+
+        Stored without ``__setattr__``'s check for custom attributes, which would
+        cost a Python call on every request.
+        """
+        self.__dict__["_match_info"] = match_info
+
     @property
     def match_info(self) -> RouteMatch:
         """The routing result; path variables read like a dict."""
@@ -68,6 +76,18 @@ class Request(BaseRequest):
         current = self.match_info.current_app
         end = next((i for i, app in enumerate(apps) if app is current), len(apps) - 1)
         return ChainMapProxy(reversed(apps[: end + 1]))
+
+    def has_prepare_hooks(self) -> bool:
+        """True when an application on the match's path has ``on_response_prepare`` receivers."""
+        if type(self)._prepare_hook is not Request._prepare_hook:
+            return True  # a subclass's own hook
+        match_info = self._match_info
+        if match_info is None:
+            return False
+        for app in match_info.apps:  # noqa: SIM110 - a loop is cheaper than any(genexpr) here
+            if app.on_response_prepare:
+                return True
+        return False
 
     async def _prepare_hook(self, response: StreamResponse) -> None:
         match_info = self._match_info

@@ -23,9 +23,11 @@ class PreparingRequest(Protocol):
     """The request side of ``StreamResponse.prepare(request)``.
 
     Satisfied by ``aiostrata.web_request.BaseRequest`` (and so ``Request``).
-    ``_payload_writer`` is the connection's writer for this response, and
-    ``_prepare_hook`` runs the applications' ``on_response_prepare`` signals
-    before the head is written. ``path`` is only read by ``repr(response)``,
+    ``_payload_writer`` (also ``writer``) is the connection's writer for this
+    response, and ``_prepare_hook`` runs the applications' ``on_response_prepare``
+    signals before the head is written; ``has_prepare_hooks()`` says whether
+    there is any, so that a response with nothing to wait for can be sent at
+    once (``Response.send_now``). ``path`` is only read by ``repr(response)``,
     ``task`` only by ``response.task``.
     """
 
@@ -50,7 +52,12 @@ class PreparingRequest(Protocol):
     @property
     def _payload_writer(self) -> AbstractStreamWriter: ...
 
+    @property
+    def writer(self) -> AbstractStreamWriter: ...
+
     async def _prepare_hook(self, response: StreamResponse) -> None: ...
+
+    def has_prepare_hooks(self) -> bool: ...
 
 
 class ConditionalRequest(PreparingRequest, Protocol):

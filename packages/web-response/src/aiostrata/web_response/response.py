@@ -22,8 +22,11 @@ from typing import TYPE_CHECKING, Final, TypeAlias
 
 from multidict import istr
 
+from aiostrata.http_parser import StreamWriter, encode_head
+
 from .content_coding import ContentCoding
 from .payloads import BytesPayload, IncompleteBodyError, Payload, SelfWritingBody, as_payload
+from .status_rules import body_forbidden, check_status_code
 from .stream_response import StreamResponse
 from .typedefs import LooseHeaders
 
@@ -53,6 +56,29 @@ _DEFAULT: Final = _Default()
 Body = bytes | bytearray | memoryview
 # Everything the body setter takes: what aiohttp's payload registry takes.
 BodyLike: TypeAlias = Body | str | Payload | IOBase | SelfWritingBody | AsyncIterable[Body]
+
+
+# Everything send_now() stands in for: a class overriding one of these prepares or sends
+# its own way, so its responses take the awaited path.
+_SEND_STEPS: Final = (
+    "prepare",
+    "_start",
+    "_prepare_headers",
+    "_write_headers",
+    "_status_line",
+    "write_eof",
+    "send_now",
+)
+_sends_like_response_cache: dict[type, bool] = {}
+
+
+def _sends_like_response(cls: type) -> bool:
+    known = _sends_like_response_cache.get(cls)
+    if known is None:
+        known = _sends_like_response_cache[cls] = all(
+            getattr(cls, step) is getattr(Response, step) for step in _SEND_STEPS
+        )
+    return known
 
 
 class Response(StreamResponse):
@@ -252,6 +278,50 @@ class Response(StreamResponse):
             await super().write_eof()
         finally:
             await payload.close()
+
+    def send_now(self, request: PreparingRequest) -> bool:
+        """Send this response whole, in one write and without awaiting, when nothing stops it.
+
+        That is the common case: a bytes or str body (or none), no compression,
+        no ``on_response_prepare`` receivers, the connection's own writer, and a
+        class that keeps ``Response``'s way of preparing and sending. The steps
+        are ``prepare()``'s and ``write_eof()``'s, in the same order, with the
+        same headers; the head is encoded (and checked) before anything is
+        marked prepared, so a failure leaves the response for the awaited path
+        to answer. Otherwise False, and nothing changed.
+        """
+        if (
+            self._payload is not None
+            or self._compression
+            or self._eof_sent
+            or self._payload_writer is not None
+            or not _sends_like_response(type(self))
+        ):
+            return False
+        writer = request.writer
+        if type(writer) is not StreamWriter or writer.output_size or request.has_prepare_hooks():
+            return False  # another response already wrote to this request's connection
+        status = self._status
+        check_status_code(status)
+        method = request.method
+        must_be_empty = self._must_be_empty_body = body_forbidden(method, status)
+        body = self._body
+        headers = self._headers
+        if _CONTENT_LENGTH not in headers and not self._chunked:
+            length = len(body) if body is not None else 0
+            # RFC 9110 8.6: as in _start(), no "Content-Length: 0" on an empty HEAD or 304.
+            if length or (status != 304 and method != "HEAD"):
+                headers[_CONTENT_LENGTH] = str(length)
+        self._prepare_headers(request, writer)
+        head = encode_head(self._status_line(request.version), headers.items())
+        self._req = request
+        self._payload_writer = writer
+        writer.send_message(head, b"" if must_be_empty or body is None else bytes(body))
+        self._eof_sent = True
+        self._req = None
+        self._body_length = writer.output_size
+        self._payload_writer = None
+        return True
 
     async def _start(self, request: PreparingRequest) -> AbstractStreamWriter:
         body = self._body

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from multidict import CIMultiDict, istr
 
-from aiostrata.http_parser import AbstractStreamWriter, HttpVersion10, HttpVersion11
+from aiostrata.http_parser import AbstractStreamWriter, HttpVersion, HttpVersion10, HttpVersion11
 
 from .content_coding import ContentCoding, select_coding
 from .content_type import DEFAULT_CONTENT_TYPE, build_content_type, parse_content_type
@@ -362,6 +362,18 @@ class StreamResponse(MutableMapping[str, Any]):
         self._must_be_empty_body = body_forbidden(request.method, self._status)
         return await self._start(request)
 
+    def send_now(self, request: PreparingRequest) -> bool:
+        """Prepare and send the whole response without waiting, if it can be; else False.
+
+        The connection calls this first with every response a handler returns:
+        one that is already known in full and needs nothing awaited (see
+        :meth:`Response.send_now`) leaves in one write, with no coroutine at
+        all. False leaves the response untouched, for ``await prepare()`` and
+        ``await write_eof()``; a streamed response's body is the handler's to
+        write, so here it is always False.
+        """
+        return False
+
     async def _start(self, request: PreparingRequest) -> AbstractStreamWriter:
         self._req = request
         writer = self._payload_writer = request._payload_writer
@@ -442,10 +454,11 @@ class StreamResponse(MutableMapping[str, Any]):
         # The compressed length is unknown until the end: frame by chunks or close instead.
         self._headers.popall(_CONTENT_LENGTH, None)
 
+    def _status_line(self, version: HttpVersion) -> str:
+        return f"HTTP/{version.major}.{version.minor} {self._status} {self._reason}"
+
     async def _write_headers(self, request: PreparingRequest, writer: AbstractStreamWriter) -> None:
-        version = request.version
-        status_line = f"HTTP/{version.major}.{version.minor} {self._status} {self._reason}"
-        await writer.write_headers(status_line, self._headers)
+        await writer.write_headers(self._status_line(request.version), self._headers)
         if self._send_headers_immediately:
             writer.send_headers()
 

@@ -106,6 +106,14 @@ class Resource(AbstractResource):
         self._routes[route.method] = route
 
     async def resolve(self, request: RoutableRequest) -> Resolved:
+        return self.resolve_now(request)
+
+    def resolve_now(self, request: RoutableRequest) -> Resolved:
+        """``resolve()`` without the coroutine: matching a path never waits.
+
+        The router calls this directly for resources whose class keeps
+        ``Resource.resolve``, saving a coroutine per candidate on every request.
+        """
         match_dict = self._match(request.rel_url.path_safe)
         if match_dict is None:
             return None, set()

@@ -8,7 +8,7 @@ import re
 import warnings
 from collections.abc import Container, Iterable, Iterator, Mapping, Sized
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from aiostrata.web_response import HTTPMethodNotAllowed, HTTPNotFound, StreamResponse
 
@@ -28,6 +28,9 @@ from .match_info import MatchInfoError, UrlMappingMatchInfo
 from .path_quoting import decode_path_safe
 from .resources import AbstractResource, PlainResource, Resource
 from .subapps import MatchedSubAppResource
+
+# Resources whose class keeps this ``resolve`` can be matched without a coroutine.
+_SYNC_RESOLVE: Final = Resource.resolve
 
 if TYPE_CHECKING:
     from .abc import AbstractView
@@ -120,6 +123,35 @@ class UrlDispatcher(AbstractRouter, Mapping[str, AbstractResource]):
         self._named_resources: dict[str, AbstractResource] = {}
         self._resource_index: dict[str, list[AbstractResource]] = {}
         self._matched_sub_app_resources: list[MatchedSubAppResource] = []
+
+    def resolve_now(self, request: RoutableRequest) -> UrlMappingMatchInfo | None:
+        """:meth:`resolve` without awaiting, or None when a candidate must be awaited.
+
+        Plain and dynamic resources match synchronously; a domain rule, a mounted
+        sub-application or a resource class with its own ``resolve`` make this give
+        up (None) before any side effect, and the caller awaits :meth:`resolve`.
+        The application tries this first on every request.
+        """
+        if self._matched_sub_app_resources:
+            return None
+        allowed_methods: set[str] | None = None
+        index = self._resource_index
+        url_part = request.rel_url.path_safe
+        while url_part:
+            for candidate in index.get(url_part, ()):
+                if type(candidate).resolve is not _SYNC_RESOLVE:
+                    return None
+                match_info, allowed = cast(Resource, candidate).resolve_now(request)
+                if match_info is not None:
+                    return match_info
+                if allowed:
+                    allowed_methods = allowed_methods | allowed if allowed_methods else set(allowed)
+            if url_part == "/":
+                break
+            url_part = url_part.rpartition("/")[0] or "/"
+        if allowed_methods:
+            return MatchInfoError(HTTPMethodNotAllowed(request.method, allowed_methods))
+        return MatchInfoError(HTTPNotFound())
 
     async def resolve(self, request: RoutableRequest) -> UrlMappingMatchInfo:
         """Find the route for *request*; a 404 / 405 comes back as a :class:`MatchInfoError`."""

@@ -12,12 +12,11 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import contextvars
 import logging
 import socket
-import traceback
 import warnings
 from collections.abc import Awaitable, Callable
-from html import escape
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, Final, cast
 
@@ -28,7 +27,6 @@ from aiostrata.http_parser import (
     ChunkEnd,
     DecodingStreamReader,
     HttpProcessingError,
-    HttpRequestParser,
     HttpVersion11,
     MessageComplete,
     ParseError,
@@ -40,8 +38,8 @@ from aiostrata.http_parser import (
     UnsupportedContentEncoding,
     UpgradedData,
     content_decoder_for,
+    make_request_parser,
     placeholder_message,
-    supported_content_codings,
 )
 from aiostrata.web_request import BaseRequest
 from aiostrata.web_response import (
@@ -52,6 +50,9 @@ from aiostrata.web_response import (
 )
 
 from .access_log import AbstractAccessLogger, AccessLogger
+from .error_pages import error_page, parse_error_page
+from .inline_driver import INLINE_AVAILABLE, NOT_STARTED, Suspended, resume, start_inline
+from .lingering import discard_unread_body
 from .log import access_logger, server_logger
 
 if TYPE_CHECKING:
@@ -62,6 +63,9 @@ __all__ = ("RequestHandler",)
 _Handler = Callable[[BaseRequest], Awaitable[StreamResponse]]
 _MAX_UPGRADE_BUFFER: Final = 2**16
 _ERROR_MESSAGE: Final = placeholder_message(HttpVersion11)
+# What handlers return nearly always: checked by type alone, no isinstance chain.
+_PLAIN_RESPONSES: Final = frozenset((Response, StreamResponse))
+_current_task: Final = asyncio.current_task
 
 
 class RequestHandler(asyncio.Protocol):
@@ -114,7 +118,7 @@ class RequestHandler(asyncio.Protocol):
             access_log_class(access_log, access_log_format) if access_log is not None else None
         )
         self._transport: asyncio.Transport | None = None
-        self._parser = HttpRequestParser(self._limits)
+        self._parser = make_request_parser(self._limits)
         self._messages: collections.deque[
             tuple[RawRequestMessage, StreamReader] | HttpProcessingError
         ] = collections.deque()
@@ -140,6 +144,12 @@ class RequestHandler(asyncio.Protocol):
         self._linger = False  # close by lingering: the client may still be sending
         self._linger_handle: asyncio.TimerHandle | None = None
         self._current_request: BaseRequest | None = None
+        # Serving: each request runs in a copy of this context, inline from
+        # data_received while it does not wait (see inline_driver); one that
+        # waits is handed to the connection's task as ``_suspended``.
+        self._context = contextvars.copy_context()
+        self._suspended: Suspended | None = None
+        self._stop_serving = False  # a request ended the connection: the task closes it
 
     def __repr__(self) -> str:
         state = "connected" if self._transport is not None else "disconnected"
@@ -166,7 +176,8 @@ class RequestHandler(asyncio.Protocol):
                     sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
             except OSError:
                 pass
-        self._task_handler = self._loop.create_task(self._serve())
+        self._context = contextvars.copy_context()
+        self._task_handler = self._loop.create_task(self._serve(), context=self._context)
         self._manager.connection_made(self, transport)
         self._schedule_keepalive()
 
@@ -200,6 +211,8 @@ class RequestHandler(asyncio.Protocol):
             receiver.feed_data(data)  # no longer HTTP: straight to the new protocol
             return
         self._parse(data)
+        if self._messages:
+            self._dispatch()
 
     def _parse(self, data: bytes) -> None:
         """Parse no more pipelined heads than the queue has room for (CVE-2026-54273's class).
@@ -339,7 +352,7 @@ class RequestHandler(asyncio.Protocol):
                 self._payload = raw  # the parser's body events feed the compressed stream
             self._messages.append((message, payload))
             self._idle_since = None  # busy: the keep-alive timer, if it fires, does nothing
-            self._wake()
+            # data_received dispatches it once the whole buffer is parsed.
         elif isinstance(event, BodyData):
             if self._payload is not None:
                 self._payload.feed_data(event.data)
@@ -451,27 +464,104 @@ class RequestHandler(asyncio.Protocol):
             self._transport.close()
             self._transport = None
 
-    # -- the serving task ----------------------------------------------------
+    # -- serving -------------------------------------------------------------
+
+    def _dispatch(self) -> None:
+        """Serve what was just queued: inline when the task is idle, else through the task."""
+        if not self._messages:
+            return
+        waiter = self._waiter
+        if (
+            INLINE_AVAILABLE
+            and waiter is not None
+            and not waiter.done()
+            and self._suspended is None
+            and self._task_handler is not None
+            and _current_task(self._loop) is None  # called from a task (tests): let it be
+        ):
+            self._serve_inline(self._task_handler)
+        else:
+            self._wake()
+
+    def _serve_inline(self, task: asyncio.Task[None]) -> None:
+        """Answer queued requests from this callback while each finishes without waiting.
+
+        The connection's task is parked on its waiter; it is woken only to take
+        over a request that waits (see :mod:`.inline_driver`), a request the
+        parser refused, or the end of the connection.
+        """
+        loop, messages = self._loop, self._messages
+        while messages and not (self._force_close or self._stop_serving):
+            item = messages[0]
+            if isinstance(item, HttpProcessingError):
+                break  # answered by the task, which then closes
+            messages.popleft()
+            if self._paused_for_backlog:
+                self._parse(b"")  # room again: parse what was held back
+            message, payload = item
+            coro = self._serve_one(message, payload)
+            try:
+                finished, outcome = start_inline(coro, loop, task, self._context.copy())
+            except asyncio.CancelledError:
+                self._stop_serving = True
+                break
+            except Exception:
+                self.logger.exception("Unhandled error in the connection task")
+                self._stop_serving = True
+                break
+            if not finished:
+                self._suspended = cast(Suspended, outcome)
+                break
+            if not outcome:
+                self._stop_serving = True
+                break
+            if not messages:
+                self._schedule_keepalive()
+        if (
+            messages
+            or self._suspended is not None
+            or self._stop_serving
+            or self._force_close
+            or self._close
+            or self._input_ended
+        ):
+            self._wake()
 
     async def _serve(self) -> None:
+        """The connection's task: what cannot be answered inline, and the close at the end."""
         loop = self._loop
         try:
-            while not self._force_close:
-                if not self._messages:
+            while not (self._force_close or self._stop_serving):
+                suspended = self._take_suspended()
+                if suspended is not None:
+                    keep = await resume(suspended)
+                elif not self._messages:
                     if self._close or self._input_ended:
                         break
                     self._waiter = loop.create_future()
-                    await self._waiter
-                    continue
-                item = self._messages.popleft()
-                if self._paused_for_backlog and not self._force_close:
-                    self._parse(b"")  # room again: parse what was held back
-                if isinstance(item, HttpProcessingError):
-                    await self._answer_parse_error(item)
-                    break
-                message, payload = item
-                keep_going = await self._serve_one(message, payload)
-                if not keep_going:
+                    try:
+                        await self._waiter
+                    except asyncio.CancelledError as exc:
+                        # Aimed at a request that was waiting to be resumed: it gets it.
+                        suspended = self._take_suspended()
+                        if suspended is None:
+                            raise
+                        keep = await resume(suspended, exc)
+                    else:
+                        continue
+                else:
+                    item = self._messages.popleft()
+                    if self._paused_for_backlog and not self._force_close:
+                        self._parse(b"")  # room again: parse what was held back
+                    if isinstance(item, HttpProcessingError):
+                        await self._answer_parse_error(item)
+                        break
+                    message, payload = item
+                    run = Suspended(
+                        self._serve_one(message, payload), NOT_STARTED, self._context.copy()
+                    )
+                    keep = await resume(run)
+                if not keep:
                     break
                 if not self._messages:
                     self._schedule_keepalive()
@@ -482,6 +572,10 @@ class RequestHandler(asyncio.Protocol):
         finally:
             self._task_handler = None
             self._close_transport()
+
+    def _take_suspended(self) -> Suspended | None:
+        suspended, self._suspended = self._suspended, None
+        return suspended
 
     def _close_transport(self) -> None:
         """Close; linger first if the client may still be sending.
@@ -509,57 +603,95 @@ class RequestHandler(asyncio.Protocol):
         self._linger_handle = self._loop.call_later(self._lingering_time, transport.close)
 
     async def _serve_one(self, message: RawRequestMessage, payload: StreamReader) -> bool:
-        """Answer one request; False when the connection must close afterwards."""
-        start = self._loop.time()
-        self._manager._count_request()
+        """Answer one request; False when the connection must close afterwards.
+
+        Written to finish without suspending for the common request (a handler
+        that does not wait, a ``Response`` sent whole): see :mod:`.inline_driver`.
+        """
+        access_logger = self.access_logger
+        start = self._loop.time() if access_logger is not None else 0.0
+        manager = self._manager
+        manager._requests_count += 1
         writer = StreamWriter(self, self._loop)
         request = self._request_factory(message, payload, self, writer, self._task_handler)
         self._current_request = request
         self._request_in_progress = True
         try:
-            response = await self._run_handler(request)
+            handler = self._request_handler
+            response: StreamResponse
+            try:
+                if handler is None:
+                    raise RuntimeError("no request handler")
+                # Typed as returning a response, but user code may return anything.
+                result: object = await handler(request)
+            except Exception as exc:  # noqa: BLE001 - sorted out by _handler_failed
+                response = self._handler_failed(request, exc)
+            else:
+                if type(result) in _PLAIN_RESPONSES:
+                    response = cast(StreamResponse, result)
+                else:
+                    response = self._checked_response(request, result)
             if self._shutting_down and not response.prepared:
                 # Say so, so that the client does not send its next request into a
                 # socket that is about to close.
                 response.force_close()
-            sent = await self._send_response(request, response, start)
+            sent = False
+            try:
+                done = response.send_now(request)
+            except ConnectionError:
+                done = True
+                self._log_access(request, response, start)
+            except Exception:  # noqa: BLE001 - _send_response fails the same way, answers 500
+                done = False
+            else:
+                sent = True
+                if done:
+                    if writer.needs_drain():
+                        try:
+                            await writer.drain()
+                        except ConnectionError:
+                            sent = False
+                    if access_logger is not None:
+                        self._log_access(request, response, start)
+            if not done:
+                sent = await self._send_response(request, response, start)
         finally:
             self._request_in_progress = False
             self._current_request = None
-        raw = payload.raw if isinstance(payload, DecodingStreamReader) else payload
-        keep = (
+        if not (
             sent
             and not self._force_close
-            and bool(response.keep_alive)
+            and response.keep_alive
             and not message.should_close
-            and not (message.upgrade or self._parser.upgraded)  # not taken over: close
-            and await self._discard_unread_body(payload)
-        )
-        if not keep and not raw.at_eof():
-            self._linger = True
-        return keep
+            and not message.upgrade
+            and not self._parser.upgraded  # not taken over: close
+        ):
+            if not (payload.raw if isinstance(payload, DecodingStreamReader) else payload).at_eof():
+                self._linger = True
+            return False
+        if payload is EMPTY_PAYLOAD or await discard_unread_body(
+            payload, self._loop, self._lingering_time, self._max_lingering_bytes
+        ):
+            return True
+        self._linger = True
+        return False
 
-    async def _run_handler(self, request: BaseRequest) -> StreamResponse:
-        handler = self._request_handler
-        try:
-            if handler is None:
-                raise RuntimeError("no request handler")
-            # Typed as returning a response, but user code may return anything.
-            response: object = await handler(request)
-        except HTTPException as exc:
+    def _handler_failed(self, request: BaseRequest, exc: Exception) -> StreamResponse:
+        """The response for a handler that raised instead of returning one."""
+        if isinstance(exc, HTTPException):
             return exc
-        except HttpProcessingError as exc:
+        if isinstance(exc, HttpProcessingError):
             # The body could not be read: too large once decoded (413), corrupt (400)...
             self.log_debug("Request body error: %s", exc.message)
             status = exc.code if exc.code in HTTPStatus._value2member_map_ else 400
             return self.handle_error(request, status, message=exc.message)
-        except asyncio.CancelledError:
-            raise
-        except TimeoutError as exc:
+        if isinstance(exc, TimeoutError):
             self.log_debug("Request handler timed out.", exc_info=exc)
             return self.handle_error(request, 504)
-        except Exception as exc:  # noqa: BLE001 - any handler failure is a logged 500
-            return self.handle_error(request, 500, exc)
+        return self.handle_error(request, 500, exc)
+
+    def _checked_response(self, request: BaseRequest, response: object) -> StreamResponse:
+        """What a handler returned, unless it is a plain response: warn, or answer 500."""
         if isinstance(response, HTTPException):
             warnings.warn(
                 "returning HTTPException object is deprecated (#2415) and will be removed, "
@@ -567,15 +699,16 @@ class RequestHandler(asyncio.Protocol):
                 DeprecationWarning,
                 stacklevel=1,
             )
-        if not isinstance(response, StreamResponse):
-            self.logger.error(
-                "Request handler %r returned %r instead of a StreamResponse; "
-                "missing a return statement?",
-                handler,
-                type(response).__name__,
-            )
-            return self.handle_error(request, 500)
-        return response
+            return response
+        if isinstance(response, StreamResponse):
+            return response
+        self.logger.error(
+            "Request handler %r returned %r instead of a StreamResponse; "
+            "missing a return statement?",
+            self._request_handler,
+            type(response).__name__,
+        )
+        return self.handle_error(request, 500)
 
     async def _send_response(
         self, request: BaseRequest, response: StreamResponse, start: float
@@ -606,48 +739,14 @@ class RequestHandler(asyncio.Protocol):
         self._log_access(request, response, start)
         return True
 
-    async def _discard_unread_body(self, payload: StreamReader) -> bool:
-        """Read what the handler left of the body, within bounds, so the next request parses.
-
-        Returns False (close) when the rest is too large or too slow to arrive. A
-        decoded body is discarded through its compressed stream: never inflated.
-        """
-        if isinstance(payload, DecodingStreamReader):
-            payload = payload.raw
-        if payload.at_eof():
-            return True
-        deadline = self._loop.time() + self._lingering_time
-        discarded = 0
-        try:
-            while not payload.at_eof():
-                remaining = deadline - self._loop.time()
-                if remaining <= 0 or discarded > self._max_lingering_bytes:
-                    return False
-                chunk = await asyncio.wait_for(payload.readany(), remaining)
-                discarded += len(chunk)
-        except (TimeoutError, ConnectionError, HttpProcessingError):
-            return False
-        return True
-
     async def _answer_parse_error(self, error: HttpProcessingError) -> None:
         """Answer a broken request with its status, then close (never a 500 for this)."""
         writer = StreamWriter(self, self._loop)
         request = BaseRequest(
             _ERROR_MESSAGE, EMPTY_PAYLOAD, self, writer, self._task_handler, self._loop
         )
-        reason = (
-            HTTPStatus(error.code).phrase if error.code in HTTPStatus._value2member_map_ else ""
-        )
-        response = Response(
-            status=error.code,
-            reason=reason or None,
-            text=f"{error.code}, message: {error.message}",
-        )
+        response = parse_error_page(error)
         self._linger = True  # the rest of the request may still be on its way
-        if isinstance(error, UnsupportedContentEncoding):
-            # RFC 9110 12.5.3: a 415 for a content coding says which ones are accepted.
-            response.headers["Accept-Encoding"] = ", ".join(supported_content_codings())
-        response.force_close()
         try:
             await response.prepare(request)
             await response.write_eof()
@@ -665,23 +764,7 @@ class RequestHandler(asyncio.Protocol):
         """A response for a failure in the server or handler; logs the traceback."""
         if exc is not None:
             self.logger.exception("Error handling request from %s", request.remote, exc_info=exc)
-        title = f"{status} {HTTPStatus(status).phrase}"
-        if status == 500:
-            text = "Server got itself in trouble"
-            if self.debug and exc is not None:
-                text = "".join(traceback.format_exception(exc))
-            body = f"<html><head><title>{title}</title></head><body><h1>{title}</h1>"
-            body += (
-                f"<pre>{escape(text)}</pre></body></html>"
-                if self.debug
-                else f"{text}</body></html>"
-            )
-        else:
-            body = f"<html><head><title>{title}</title></head><body><h1>{title}</h1>"
-            body += f"{escape(message or '')}</body></html>"
-        response = Response(status=status, text=body, content_type="text/html")
-        response.force_close()
-        return response
+        return error_page(status, exc, message, debug=self.debug)
 
     def _log_access(self, request: BaseRequest, response: StreamResponse, start: float) -> None:
         access_log = self.access_logger
