@@ -15,43 +15,34 @@ import contextlib
 import contextvars
 import logging
 import socket
-import warnings
 from collections.abc import Awaitable, Callable
-from http import HTTPStatus
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import TYPE_CHECKING, Final, cast
 
 from aiostrata.http_parser import (
     DEFAULT_MAX_DECOMPRESSED_SIZE,
     EMPTY_PAYLOAD,
-    BodyData,
-    ChunkEnd,
     DecodingStreamReader,
     HttpProcessingError,
     HttpVersion11,
-    MessageComplete,
-    ParseError,
     ParserLimits,
     RawRequestMessage,
-    RequestHead,
     StreamReader,
     StreamWriter,
-    UnsupportedContentEncoding,
-    UpgradedData,
-    content_decoder_for,
     make_request_parser,
     placeholder_message,
 )
 from aiostrata.web_request import BaseRequest
 from aiostrata.web_response import (
-    HTTPException,
     Response,
     StreamResponse,
     UpgradedReceiver,
 )
 
 from .access_log import AbstractAccessLogger, AccessLogger
-from .error_pages import error_page, parse_error_page
+from .error_pages import parse_error_page
+from .failures import FailureHandling
 from .inline_driver import INLINE_AVAILABLE, NOT_STARTED, Suspended, resume, start_inline
+from .intake import RequestIntake
 from .lingering import discard_unread_body
 from .log import access_logger, server_logger
 
@@ -68,7 +59,7 @@ _PLAIN_RESPONSES: Final = frozenset((Response, StreamResponse))
 _current_task: Final = asyncio.current_task
 
 
-class RequestHandler(asyncio.Protocol):
+class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
     """The asyncio protocol of one client connection (aiohttp's ``RequestHandler``)."""
 
     def __init__(
@@ -214,28 +205,6 @@ class RequestHandler(asyncio.Protocol):
         if self._messages:
             self._dispatch()
 
-    def _parse(self, data: bytes) -> None:
-        """Parse no more pipelined heads than the queue has room for (CVE-2026-54273's class).
-
-        The rest stays buffered in the parser, and reading pauses until the
-        serving task has taken requests off the queue.
-        """
-        room = self._max_pipelined - len(self._messages)
-        for event in self._parser.feed_data(data, max_heads=max(room, 0)):
-            self._on_event(event)
-        if self._eof_seen and not self._parser.holding_back:
-            self._end_of_input()
-        backlogged = len(self._messages) >= self._max_pipelined or self._parser.holding_back
-        if backlogged != self._paused_for_backlog:
-            self._paused_for_backlog = backlogged
-            self._apply_reading_state()
-
-    def _end_of_input(self) -> None:
-        if not self._input_ended:
-            self._input_ended = True
-            for event in self._parser.feed_eof():
-                self._on_event(event)
-
     def eof_received(self) -> bool:
         """A half-close: answer what was received, then close (keep the transport open)."""
         self._eof_seen = True
@@ -254,143 +223,6 @@ class RequestHandler(asyncio.Protocol):
         # Otherwise the serving task stops once the queue is empty and the input has
         # ended (not through _close, which would refuse the requests held back).
         return True
-
-    def pause_writing(self) -> None:
-        self._writing_paused = True
-
-    def resume_writing(self) -> None:
-        self._writing_paused = False
-        waiter, self._drain_waiter = self._drain_waiter, None
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-
-    # -- flow control (http_parser.interfaces) ---------------------------------
-
-    def pause_reading(self) -> None:
-        """Called by the body stream when it holds too much unread data."""
-        self._paused_for_body = True
-        self._apply_reading_state()
-
-    def resume_reading(self) -> None:
-        """Called by the body stream once the handler has read enough of it."""
-        self._paused_for_body = False
-        self._apply_reading_state()
-
-    def _apply_reading_state(self) -> None:
-        paused = self._paused_for_body or self._paused_for_backlog
-        transport = self._transport
-        if transport is None or paused == self._transport_paused:
-            return
-        self._transport_paused = paused
-        with contextlib.suppress(AttributeError, NotImplementedError, RuntimeError):
-            if paused:
-                transport.pause_reading()
-            else:
-                transport.resume_reading()
-
-    def set_upgraded_receiver(self, receiver: UpgradedReceiver) -> None:
-        """Hand the connection's input over to ``receiver`` (``UpgradableConnection``).
-
-        Called by a ``WebSocketResponse`` once it answered 101: the bytes the parser
-        buffered after the upgraded head go to ``receiver`` at once, and every later
-        byte, the end of input and the connection's loss go to it directly.
-        """
-        if not self._parser.upgraded:
-            raise RuntimeError("The connection was not upgraded by its request head")
-        if self._upgraded_receiver is not None:
-            raise RuntimeError("The connection already has an upgraded receiver")
-        self._upgraded_receiver = receiver
-        buffered = bytes(self._upgraded_buffer)
-        self._upgraded_buffer.clear()
-        # The buffer limit may have paused reading; the receiver applies its own from now.
-        self._paused_for_body = False
-        self._apply_reading_state()
-        if buffered:
-            receiver.feed_data(buffered)
-        if self._transport is None:
-            self._upgraded_receiver = None
-            receiver.connection_lost(None)
-        elif self._eof_seen:
-            receiver.feed_eof()
-
-    async def writer_drain(self) -> None:
-        if self._transport is None:
-            raise ConnectionResetError("Connection lost")
-        if not self._writing_paused:
-            return
-        if self._drain_waiter is None:
-            self._drain_waiter = self._loop.create_future()
-        await asyncio.shield(self._drain_waiter)
-
-    # -- parser events -------------------------------------------------------
-
-    def _on_event(self, event: object) -> None:
-        if isinstance(event, RequestHead):
-            message = event.message
-            if self._close:
-                # Shutting down or closing: requests not yet received are not taken.
-                self._payload = None
-                return
-            payload: StreamReader = EMPTY_PAYLOAD
-            if event.has_body:
-                raw = StreamReader(
-                    self, self._read_bufsize, loop=self._loop, read_timeout=self._body_read_timeout
-                )
-                if message.chunked:
-                    raw.begin_http_chunk_receiving()
-                try:
-                    payload = self._decoded(message, raw)
-                except UnsupportedContentEncoding as exc:
-                    # RFC 9110 15.5.16: refuse it (415) without running the handler; the
-                    # body is not read, so the connection closes after the answer.
-                    self._payload = None
-                    self._messages.append(exc)
-                    self._close = True
-                    self._cancel_keepalive()
-                    self._wake()
-                    return
-                self._payload = raw  # the parser's body events feed the compressed stream
-            self._messages.append((message, payload))
-            self._idle_since = None  # busy: the keep-alive timer, if it fires, does nothing
-            # data_received dispatches it once the whole buffer is parsed.
-        elif isinstance(event, BodyData):
-            if self._payload is not None:
-                self._payload.feed_data(event.data)
-        elif isinstance(event, ChunkEnd):
-            if self._payload is not None:
-                self._payload.end_http_chunk_receiving()
-        elif isinstance(event, MessageComplete):
-            if self._payload is not None:
-                self._payload.feed_eof()
-                self._payload = None
-        elif isinstance(event, UpgradedData):
-            if self._upgraded_receiver is not None:
-                self._upgraded_receiver.feed_data(event.data)
-                return
-            self._upgraded_buffer.extend(event.data)
-            if len(self._upgraded_buffer) > _MAX_UPGRADE_BUFFER:
-                self._close = True
-                self.pause_reading()
-        elif isinstance(event, ParseError):
-            if self._payload is not None:
-                self._payload.set_exception(event.error)
-                self._payload = None
-            self._messages.append(event.error)
-            self._close = True
-            self._cancel_keepalive()
-            self._wake()
-
-    def _decoded(self, message: RawRequestMessage, raw: StreamReader) -> StreamReader:
-        """The body stream for the handler: ``raw`` decoded lazily when it has a coding."""
-        if not self._auto_decompress or message.compression is None:
-            return raw
-        return DecodingStreamReader(
-            raw,
-            content_decoder_for(message.compression),
-            max_decompressed_size=self._max_decompressed_size,
-            limit=self._read_bufsize,
-            loop=self._loop,
-        )
 
     def _wake(self) -> None:
         waiter, self._waiter = self._waiter, None
@@ -676,40 +508,6 @@ class RequestHandler(asyncio.Protocol):
         self._linger = True
         return False
 
-    def _handler_failed(self, request: BaseRequest, exc: Exception) -> StreamResponse:
-        """The response for a handler that raised instead of returning one."""
-        if isinstance(exc, HTTPException):
-            return exc
-        if isinstance(exc, HttpProcessingError):
-            # The body could not be read: too large once decoded (413), corrupt (400)...
-            self.log_debug("Request body error: %s", exc.message)
-            status = exc.code if exc.code in HTTPStatus._value2member_map_ else 400
-            return self.handle_error(request, status, message=exc.message)
-        if isinstance(exc, TimeoutError):
-            self.log_debug("Request handler timed out.", exc_info=exc)
-            return self.handle_error(request, 504)
-        return self.handle_error(request, 500, exc)
-
-    def _checked_response(self, request: BaseRequest, response: object) -> StreamResponse:
-        """What a handler returned, unless it is a plain response: warn, or answer 500."""
-        if isinstance(response, HTTPException):
-            warnings.warn(
-                "returning HTTPException object is deprecated (#2415) and will be removed, "
-                "please raise the exception instead",
-                DeprecationWarning,
-                stacklevel=1,
-            )
-            return response
-        if isinstance(response, StreamResponse):
-            return response
-        self.logger.error(
-            "Request handler %r returned %r instead of a StreamResponse; "
-            "missing a return statement?",
-            self._request_handler,
-            type(response).__name__,
-        )
-        return self.handle_error(request, 500)
-
     async def _send_response(
         self, request: BaseRequest, response: StreamResponse, start: float
     ) -> bool:
@@ -753,27 +551,3 @@ class RequestHandler(asyncio.Protocol):
         except ConnectionError:
             pass
         self.log_debug("Bad request: %s", error.message)
-
-    def handle_error(
-        self,
-        request: BaseRequest,
-        status: int = 500,
-        exc: BaseException | None = None,
-        message: str | None = None,
-    ) -> StreamResponse:
-        """A response for a failure in the server or handler; logs the traceback."""
-        if exc is not None:
-            self.logger.exception("Error handling request from %s", request.remote, exc_info=exc)
-        return error_page(status, exc, message, debug=self.debug)
-
-    def _log_access(self, request: BaseRequest, response: StreamResponse, start: float) -> None:
-        access_log = self.access_logger
-        if access_log is not None and access_log.enabled:
-            access_log.log(request, response, self._loop.time() - start)
-
-    def log_debug(self, *args: Any, **kwargs: Any) -> None:
-        if self.debug:
-            self.logger.debug(*args, **kwargs)
-
-    def log_exception(self, *args: Any, **kwargs: Any) -> None:
-        self.logger.exception(*args, **kwargs)
