@@ -43,7 +43,7 @@ class MessageDeflater:
         self._level = level
         self._compressor = self._new()
 
-    def compress(self, data: bytes) -> bytes:
+    def compress(self, data: bytes | bytearray | memoryview) -> bytes:
         """One whole message, compressed, with the trailing empty block removed (7.2.1)."""
         if self.no_context_takeover:
             self._compressor = self._new()

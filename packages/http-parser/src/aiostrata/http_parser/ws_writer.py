@@ -10,6 +10,7 @@ frame: fragmentation buys nothing for a server that already holds the whole mess
 from __future__ import annotations
 
 import os
+import struct
 from typing import Final
 
 from .interfaces import WritableConnection
@@ -29,7 +30,10 @@ __all__ = (
 _MAX_CONTROL_PAYLOAD: Final = 125
 _MAX_CLOSE_REASON: Final = _MAX_CONTROL_PAYLOAD - 2
 _DATA_OPCODES: Final = frozenset({WSMsgType.TEXT, WSMsgType.BINARY, WSMsgType.CONTINUATION})
-_WIRE_OPCODES: Final = _DATA_OPCODES | {WSMsgType.CLOSE, WSMsgType.PING, WSMsgType.PONG}
+_CONTROL_OPCODES: Final = frozenset({WSMsgType.CLOSE, WSMsgType.PING, WSMsgType.PONG})
+_WIRE_OPCODES: Final = _DATA_OPCODES | _CONTROL_OPCODES
+# an int or a WSMsgType to its WSMsgType, without the slow enum call
+_OPCODES: Final = {int(opcode): opcode for opcode in _WIRE_OPCODES}
 # RFC 7692 6.1: RSV1 (compression) only on the first frame of a TEXT or BINARY message
 _COMPRESSIBLE_OPCODES: Final = frozenset({WSMsgType.TEXT, WSMsgType.BINARY})
 DEFAULT_WRITE_LIMIT: Final = 2**16
@@ -39,32 +43,66 @@ class WebSocketClosedError(ConnectionResetError):
     """Sending after the close frame went out (RFC 6455 5.5.1: nothing may follow it)."""
 
 
+def _short_headers(first: int) -> tuple[bytes, ...]:
+    return tuple(bytes((first, length)) for length in range(126))
+
+
+# The 2-byte headers of unmasked, unfragmented frames up to 125 bytes, by first byte:
+# a server's usual frame costs one tuple lookup instead of building its header.
+_SHORT_HEADERS: Final = {
+    0x80 | rsv1 | opcode: _short_headers(0x80 | rsv1 | opcode)
+    for opcode in _WIRE_OPCODES
+    for rsv1 in ((0, 0x40) if opcode in _COMPRESSIBLE_OPCODES else (0,))
+}
+_PACK_16: Final = struct.Struct("!BBH").pack
+_PACK_64: Final = struct.Struct("!BBQ").pack
+
+
+def _header(first: int, mask_bit: int, length: int) -> bytes:
+    """The frame header up to the masking key, with the shortest length form (RFC 6455 5.2)."""
+    if length < 126:
+        if not mask_bit:
+            headers = _SHORT_HEADERS.get(first)
+            if headers is not None:
+                return headers[length]
+        return bytes((first, mask_bit | length))
+    if length < 1 << 16:
+        return _PACK_16(first, mask_bit | 126, length)
+    return _PACK_64(first, mask_bit | 127, length)
+
+
+def _byte_buffer(data: bytes | bytearray | memoryview) -> bytes | bytearray | memoryview:
+    """``data`` as a contiguous buffer whose ``len()`` counts bytes: a memoryview of wider
+    items or of more dimensions is cast, one with gaps is copied; the rest is taken as is."""
+    if isinstance(data, memoryview) and (data.itemsize != 1 or data.ndim != 1):
+        return data.cast("B") if data.c_contiguous else bytes(data)
+    if isinstance(data, memoryview) and not data.c_contiguous:
+        return bytes(data)
+    return data
+
+
 def encode_frame(
-    payload: bytes,
+    payload: bytes | bytearray | memoryview,
     opcode: int,
     *,
     fin: bool = True,
     rsv1: bool = False,
     mask_key: bytes | None = None,
 ) -> bytes:
-    """One frame's bytes: header with the shortest length form, then the (masked) payload."""
+    """One frame's bytes: header with the shortest length form, then the (masked) payload.
+
+    The payload is copied once, into the frame (a frame is one ``transport.write``).
+    """
     if opcode not in _WIRE_OPCODES:
         raise ValueError(f"not a WebSocket opcode: {opcode!r}")
+    if payload.__class__ is not bytes:
+        payload = _byte_buffer(payload)
     first = (0x80 if fin else 0) | (0x40 if rsv1 else 0) | opcode
-    mask_bit = 0x80 if mask_key is not None else 0
-    length = len(payload)
-    # RFC 6455 5.2: 7-bit length up to 125, then 16-bit, then 64-bit
-    if length < 126:
-        header = bytes((first, mask_bit | length))
-    elif length < 1 << 16:
-        header = bytes((first, mask_bit | 126)) + length.to_bytes(2, "big")
-    else:
-        header = bytes((first, mask_bit | 127)) + length.to_bytes(8, "big")
     if mask_key is None:
-        return header + payload
+        return _header(first, 0, len(payload)) + payload
     if len(mask_key) != 4:
         raise ValueError("the masking key is 4 bytes")
-    return header + mask_key + apply_mask(payload, mask_key)
+    return _header(first, 0x80, len(payload)) + mask_key + apply_mask(payload, mask_key)
 
 
 def encode_close_payload(code: int, message: bytes | str = b"") -> bytes:
@@ -105,7 +143,9 @@ class WebSocketFrameEncoder:
             )
         self.closed = False
 
-    def encode(self, message: bytes, opcode: int, compress: int | None = None) -> bytes:
+    def encode(
+        self, message: bytes | bytearray | memoryview, opcode: int, compress: int | None = None
+    ) -> bytes:
         """One message as one frame.
 
         ``compress`` overrides the connection's compression for this message: None uses
@@ -114,18 +154,24 @@ class WebSocketFrameEncoder:
         """
         if self.closed:
             raise WebSocketClosedError("Cannot send on a WebSocket after its close frame")
-        opcode = WSMsgType(opcode)
-        payload = bytes(message)
-        if opcode not in _DATA_OPCODES and len(payload) > _MAX_CONTROL_PAYLOAD:
-            raise ValueError("control frame payloads are at most 125 bytes (RFC 6455 5.5)")
-        rsv1 = False
-        if self._deflater is not None and opcode in _COMPRESSIBLE_OPCODES and compress != 0:
-            payload = self._compress(self._deflater, payload, compress)
-            rsv1 = True
-        if opcode is WSMsgType.CLOSE:
-            self.closed = True
-        mask_key = None if self.is_server else os.urandom(4)
-        return encode_frame(payload, opcode, rsv1=rsv1, mask_key=mask_key)
+        kind = _OPCODES.get(opcode)
+        if kind is None:
+            raise ValueError(f"not a WebSocket opcode: {opcode!r}")
+        if message.__class__ is not bytes:
+            message = _byte_buffer(message)
+        first = 0x80 | kind
+        if kind in _CONTROL_OPCODES:
+            if len(message) > _MAX_CONTROL_PAYLOAD:
+                raise ValueError("control frame payloads are at most 125 bytes (RFC 6455 5.5)")
+            if kind is WSMsgType.CLOSE:
+                self.closed = True
+        elif self._deflater is not None and kind in _COMPRESSIBLE_OPCODES and compress != 0:
+            message = self._compress(self._deflater, message, compress)
+            first |= 0x40
+        if self.is_server:
+            return _header(first, 0, len(message)) + message
+        mask_key = os.urandom(4)
+        return _header(first, 0x80, len(message)) + mask_key + apply_mask(message, mask_key)
 
     def close(self, code: int = WSCloseCode.OK, message: bytes | str = b"") -> bytes:
         """The close frame; afterwards every ``encode`` is refused."""
@@ -134,7 +180,9 @@ class WebSocketFrameEncoder:
         return self.encode(encode_close_payload(code, message), WSMsgType.CLOSE)
 
     @staticmethod
-    def _compress(deflater: MessageDeflater, payload: bytes, compress: int | None) -> bytes:
+    def _compress(
+        deflater: MessageDeflater, payload: bytes | bytearray | memoryview, compress: int | None
+    ) -> bytes:
         if compress is None or compress >= deflater.window_bits:
             return deflater.compress(payload)
         one_off = MessageDeflater(max(compress, 9), no_context_takeover=True)
@@ -179,28 +227,52 @@ class WebSocketWriter:
         """True once the close frame was sent."""
         return self._encoder.closed
 
-    async def send_frame(
+    def write_frame(
         self, message: bytes | bytearray | memoryview, opcode: int, compress: int | None = None
-    ) -> None:
-        """Send one message as one frame (see :meth:`WebSocketFrameEncoder.encode`)."""
-        await self._write(self._encoder.encode(bytes(message), opcode, compress))
+    ) -> bool:
+        """Write one message as one frame now; True when the caller should ``await
+        drain()`` before sending more.
 
-    async def ping(self, message: bytes | bytearray | memoryview = b"") -> None:
-        await self.send_frame(message, WSMsgType.PING)
+        The synchronous core of every send: a message costs no coroutine unless the
+        bytes written since the last drain passed ``limit`` and the transport still
+        holds some of them.
+        """
+        return self._write(self._encoder.encode(message, opcode, compress))
 
-    async def pong(self, message: bytes | bytearray | memoryview = b"") -> None:
-        await self.send_frame(message, WSMsgType.PONG)
-
-    async def close(self, code: int = WSCloseCode.OK, message: bytes | str = b"") -> None:
-        """Send the close frame; nothing can be sent after it."""
-        await self._write(self._encoder.close(code, message))
-
-    async def _write(self, frame: bytes) -> None:
+    def _write(self, frame: bytes) -> bool:
         transport = self.protocol.transport
         if transport is None or transport.is_closing():
             raise ConnectionResetError("Cannot write to closing transport")
         transport.write(frame)
         self._unflushed += len(frame)
-        if self._unflushed > self._limit:
-            self._unflushed = 0
+        if self._unflushed <= self._limit:
+            return False
+        self._unflushed = 0
+        try:
+            return transport.get_write_buffer_size() > 0
+        except (AttributeError, NotImplementedError):  # cannot tell: drain to be safe
+            return True
+
+    async def drain(self) -> None:
+        """Wait while the transport's buffer is above its high-water mark."""
+        await self.protocol.writer_drain()
+
+    async def send_frame(
+        self, message: bytes | bytearray | memoryview, opcode: int, compress: int | None = None
+    ) -> None:
+        """Send one message as one frame (see :meth:`WebSocketFrameEncoder.encode`)."""
+        if self.write_frame(message, opcode, compress):
+            await self.protocol.writer_drain()
+
+    async def ping(self, message: bytes | bytearray | memoryview = b"") -> None:
+        if self.write_frame(message, WSMsgType.PING):
+            await self.protocol.writer_drain()
+
+    async def pong(self, message: bytes | bytearray | memoryview = b"") -> None:
+        if self.write_frame(message, WSMsgType.PONG):
+            await self.protocol.writer_drain()
+
+    async def close(self, code: int = WSCloseCode.OK, message: bytes | str = b"") -> None:
+        """Send the close frame; nothing can be sent after it."""
+        if self._write(self._encoder.close(code, message)):
             await self.protocol.writer_drain()
