@@ -30,19 +30,26 @@ class _ReadingControl(Protocol):
     def resume_reading(self) -> None: ...
 
 
-# What a queued message costs beyond its payload (the tuple, the WSMessage, the object
-# headers): counted so that a flood of empty frames fills the inbox like data does.
+# What a queued message costs beyond its payload (the WSMessage, the object headers):
+# counted so that a flood of empty frames fills the inbox like data does.
 _MESSAGE_OVERHEAD: Final = 64
 
 
 def _size_of(message: WSMessage) -> int:
     data = message.data
-    payload = len(data) if isinstance(data, (str, bytes)) else 0
-    return payload + _MESSAGE_OVERHEAD
+    if data.__class__ is str or data.__class__ is bytes:
+        return len(data) + _MESSAGE_OVERHEAD
+    return _MESSAGE_OVERHEAD
 
 
 class WebSocketInbox:
     """A bounded queue of received messages, filled by the connection.
+
+    The path from the socket to the handler is short on purpose: ``feed_data`` (called
+    by the connection's ``data_received``) parses and appends to a deque, and wakes the
+    one reader through a single future; the reader takes messages with
+    :meth:`get_nowait` and waits with ``await inbox.wait()`` only when the deque is
+    empty. No ``asyncio.Queue``, no task per message.
 
     ``on_data`` is called for every chunk received, before it is parsed: the heartbeat
     counts any data as a sign of life. :meth:`read` returns None once the input has
@@ -63,7 +70,7 @@ class WebSocketInbox:
         self._loop = loop
         self._limit = limit
         self._on_data = on_data
-        self._messages: collections.deque[tuple[WSMessage, int]] = collections.deque()
+        self._messages: collections.deque[WSMessage] = collections.deque()
         self._size = 0
         self._paused = False
         self._ended = False
@@ -87,8 +94,23 @@ class WebSocketInbox:
             return
         if self._on_data is not None:
             self._on_data()
-        for message in self._reader.feed_data(data):
-            self.put(message)
+        messages = self._reader.feed_data(data)
+        if not messages:
+            return
+        size = self._size
+        append = self._messages.append
+        for message in messages:
+            size += _size_of(message)
+            append(message)
+        self._size = size
+        if size > self._limit and not self._paused:
+            self._paused = True
+            self._control.pause_reading()
+        waiter = self._waiter
+        if waiter is not None:
+            self._waiter = None
+            if not waiter.done():
+                waiter.set_result(None)
 
     def feed_eof(self) -> None:
         self._ended = True
@@ -102,34 +124,44 @@ class WebSocketInbox:
 
     def put(self, message: WSMessage) -> None:
         """Queue a message: parsed from the wire, or a local state (CLOSING, ERROR)."""
-        size = _size_of(message)
-        self._messages.append((message, size))
-        self._size += size
+        self._messages.append(message)
+        self._size += _size_of(message)
         if not self._paused and self._size > self._limit:
             self._paused = True
             self._control.pause_reading()
         self._wake()
 
-    async def read(self) -> WSMessage | None:
-        """The next message; None when the input ended and nothing is left."""
-        while not self._messages:
-            if self._ended:
-                return None
-            waiter = self._waiter = self._loop.create_future()
-            try:
-                await waiter
-            finally:
-                if self._waiter is waiter:
-                    self._waiter = None
-        message, size = self._messages.popleft()
-        self._size -= size
+    def get_nowait(self) -> WSMessage | None:
+        """The next queued message, or None when there is none (yet)."""
+        if not self._messages:
+            return None
+        message = self._messages.popleft()
+        self._size -= _size_of(message)
         if self._paused and self._size <= self._limit // 2:
             self._paused = False
             if not self._ended:
                 self._control.resume_reading()
         return message
 
+    def wait(self) -> asyncio.Future[None]:
+        """A future done when a message is queued or the input ends; await it when
+        :meth:`get_nowait` returned None (one waiter at a time)."""
+        waiter = self._waiter
+        if waiter is None or waiter.done():
+            waiter = self._waiter = self._loop.create_future()
+        return waiter
+
+    async def read(self) -> WSMessage | None:
+        """The next message; None when the input ended and nothing is left."""
+        while (message := self.get_nowait()) is None:
+            if self._ended:
+                return None
+            await self.wait()
+        return message
+
     def _wake(self) -> None:
         waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
+        if waiter is not None:
+            self._waiter = None
+            if not waiter.done():
+                waiter.set_result(None)

@@ -211,25 +211,38 @@ class WebSocketResponse(StreamResponse):
             raise RuntimeError("Call .prepare() first")
         return self._writer
 
+    # Each send writes its frame synchronously (WebSocketWriter.write_frame) and awaits
+    # only when the writer asks for a drain: one coroutine per message, not a chain.
+
     async def ping(self, message: bytes | str = b"") -> None:
         """Send a PING (str is sent as UTF-8)."""
-        await self._started_writer().ping(_as_bytes(message))
+        writer = self._started_writer()
+        if writer.write_frame(_as_bytes(message), WSMsgType.PING):
+            await writer.drain()
 
     async def pong(self, message: bytes | str = b"") -> None:
         """Send an unsolicited PONG (str is sent as UTF-8)."""
-        await self._started_writer().pong(_as_bytes(message))
+        writer = self._started_writer()
+        if writer.write_frame(_as_bytes(message), WSMsgType.PONG):
+            await writer.drain()
 
     async def send_frame(
         self, message: bytes | bytearray | memoryview, opcode: int, compress: int | None = None
     ) -> None:
         """Send ``message`` as is, as one frame of type ``opcode``."""
-        await self._started_writer().send_frame(message, opcode, compress)
+        writer = self._started_writer()
+        if writer.write_frame(message, opcode, compress):
+            await writer.drain()
 
     async def send_str(self, data: str, compress: int | None = None) -> None:
         """Send a TEXT message; ``compress`` overrides deflate for it (0: uncompressed)."""
         if not isinstance(data, str):
             raise TypeError(f"data argument must be str ({type(data)!r})")
-        await self.send_frame(data.encode("utf-8"), WSMsgType.TEXT, compress)
+        writer = self._writer
+        if writer is None:
+            raise RuntimeError("Call .prepare() first")
+        if writer.write_frame(data.encode("utf-8"), WSMsgType.TEXT, compress):
+            await writer.drain()
 
     async def send_bytes(
         self, data: bytes | bytearray | memoryview, compress: int | None = None
@@ -237,7 +250,11 @@ class WebSocketResponse(StreamResponse):
         """Send a BINARY message; ``compress`` overrides deflate for it (0: uncompressed)."""
         if not isinstance(data, (bytes, bytearray, memoryview)):
             raise TypeError(f"data argument must be byte-ish ({type(data)!r})")
-        await self.send_frame(data, WSMsgType.BINARY, compress)
+        writer = self._writer
+        if writer is None:
+            raise RuntimeError("Call .prepare() first")
+        if writer.write_frame(data, WSMsgType.BINARY, compress):
+            await writer.drain()
 
     async def send_json(
         self,
@@ -412,18 +429,23 @@ class WebSocketResponse(StreamResponse):
                 return WS_CLOSED_MESSAGE
             if self._closing:
                 return WS_CLOSING_MESSAGE
-            self._waiting = True
-            try:
-                if receive_timeout:
-                    async with asyncio.timeout(receive_timeout):
-                        message = await inbox.read()
-                else:
-                    message = await inbox.read()
-            finally:
-                self._waiting = False
-                close_wait = self._close_wait
-                if close_wait is not None and not close_wait.done():
-                    close_wait.set_result(None)
+            message = inbox.get_nowait()
+            if message is None:
+                self._waiting = True
+                try:
+                    # Await the inbox's future directly: no coroutine per wait.
+                    if receive_timeout:
+                        async with asyncio.timeout(receive_timeout):
+                            while (message := inbox.get_nowait()) is None and not inbox.ended:
+                                await inbox.wait()
+                    else:
+                        while (message := inbox.get_nowait()) is None and not inbox.ended:
+                            await inbox.wait()
+                finally:
+                    self._waiting = False
+                    close_wait = self._close_wait
+                    if close_wait is not None and not close_wait.done():
+                        close_wait.set_result(None)
             if message is None:
                 return self._input_ended(inbox)
             if message.type not in _CONTROL_TYPES:
