@@ -345,20 +345,46 @@ def demo(session: nox.Session) -> None:
     )  # fmt: skip
 
 
+def _bench_tools(session: nox.Session) -> None:
+    """wrk and taskset for the bench: installed with apt-get when root, else a clear error."""
+    if not _on_path("taskset"):
+        session.error("taskset not found: install util-linux (it pins servers and load to CPUs)")
+    if _on_path("wrk"):
+        return
+    root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if not (root and shutil.which("apt-get")):
+        session.error(
+            "wrk not found and this session cannot install it (needs root and apt-get): "
+            "install wrk yourself (e.g. `sudo apt-get install wrk`), then rerun"
+        )
+    env = {"DEBIAN_FRONTEND": "noninteractive"}
+    session.run("apt-get", "update", "-qq", external=True, env=env)
+    session.run("apt-get", "install", "-y", "-qq", "wrk", external=True, env=env)
+
+
+def _bench_requirements() -> list[str]:
+    """Peers and speedups for the bench; pinned like the owner's bench when its pins exist."""
+    parser = nox.project.load_toml(REPO.by_module["aiostrata.http_parser"].path / "pyproject.toml")
+    speedups: list[str] = parser["project"]["optional-dependencies"]["speedups"]  # httptools
+    requirements = ["aiohttp", "uvloop", "h11", *speedups]
+    pins = SHARED / "bench" / "requirements-peers.txt"
+    return [*requirements, "-c", str(pins)] if pins.is_file() else requirements
+
+
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
-    """Parser throughput, then aiostrata vs aiohttp over 127.0.0.1 (benchmarks/; not default).
+    """Parser throughput, then aiostrata vs aiohttp vs a raw asyncio ceiling (not default).
 
-    posargs go to benchmarks/http_apps.py, e.g. nox -s bench -- --seconds 2 --rounds 1
+    Installs the tree's wheels, aiohttp, uvloop and httptools (the parser's speedups extra),
+    and wrk when missing (root only). Servers on CPU 0, wrk on CPU 1, interleaved rounds,
+    answers checked before timing; method in benchmarks/README.md. posargs go to
+    benchmarks/http_bench.py: nox -s bench -- --rounds 1 --duration 2 --scenarios plaintext
     """
+    _bench_tools(session)
     web = REPO.by_module["aiostrata.web"]
-    _install_wheels(session, REPO.closure(web), "aiohttp", "httptools", "h11", "pyinstrument")
+    _install_wheels(session, REPO.closure(web), *_bench_requirements())
     session.run("python", str(ROOT / "benchmarks" / "parse_throughput.py"))
-    profile = Path(session.create_tmp()) / "aiostrata-top-frames.txt"
-    session.run(
-        "python", str(ROOT / "benchmarks" / "http_apps.py"), "--profile", str(profile),
-        *session.posargs,
-    )  # fmt: skip
+    session.run("python", str(ROOT / "benchmarks" / "http_bench.py"), *session.posargs)
 
 
 @nox.session(default=False)
