@@ -30,7 +30,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 
 from .limits import ParserLimits
 from .messages import RawRequestMessage
-from .request_parser import _BAD_TARGET_BYTE, HttpRequestParser
+from .request_parser import _BAD_TARGET_BYTE, HttpRequestParser, _has_bare_cr_or_lf
 from .versions import HttpVersion10, HttpVersion11
 
 __all__ = ("HttptoolsRequestParser",)
@@ -80,7 +80,7 @@ class HttptoolsRequestParser(HttpRequestParser):
 
     def _parse_with_llhttp(self, head: bytes) -> RawRequestMessage | None:
         """The message, or ``None`` when the pure-Python rules must decide."""
-        if len(head) > self._fast_head_size:
+        if len(head) > self._fast_head_size or _has_bare_cr_or_lf(head):
             return None
         line_end = head.find(b"\r\n")
         request_line = head if line_end == -1 else head[:line_end]

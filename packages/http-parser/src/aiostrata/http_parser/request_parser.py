@@ -58,13 +58,15 @@ _VERSION: Final = re.compile(rb"HTTP/([0-9])\.([0-9])")
 _BAD_TARGET_BYTE: Final = re.compile(rb"[^\x21-\x7e]|#")
 # Field values: VCHAR, obs-text, SP and HTAB (RFC 9110 5.5); no CTL, CR, LF or NUL.
 _BAD_VALUE_BYTE: Final = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
-# A whole field section (each line CRLF-terminated) of valid lines, and one line with
-# its name and OWS-stripped value: the fast path's equivalent of _parse_field.
-_FIELD_SECTION: Final = re.compile(
-    rb"(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[^\x00-\x08\x0a-\x1f\x7f]*\r\n)*"
-)
+# One field line, validated and split in one pass: a token name, the colon, OWS, a value
+# of VCHAR / obs-text / SP / HTAB that starts and ends with a visible byte, OWS, CRLF.
+# Anchored at line starts (MULTILINE); every quantifier is greedy or possessive, so a
+# line is matched or refused in time linear in its length. A section whose match count
+# equals its LF count is valid line by line (see _parse_valid_head).
 _FIELD_LINE: Final = re.compile(
-    rb"([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([^\x00-\x08\x0a-\x1f\x7f]*?)[ \t]*\r\n"
+    rb"^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*+"
+    rb"((?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)[ \t]*\r\n",
+    re.MULTILINE,
 )
 _BARE_CR: Final = re.compile(rb"\r(?!\n)")
 _DIGITS: Final = re.compile(rb"[0-9]{1,18}")
@@ -107,6 +109,23 @@ def _has_bare_cr_or_lf(data: bytes) -> bool:
     """
     crlf = data.count(b"\r\n")
     return data.count(b"\r") != crlf or data.count(b"\n") != crlf
+
+
+def _valid_request_line(line: bytes) -> tuple[str, str, HttpVersion] | None:
+    """Method, target and version of a request line :meth:`_parse_request_line` accepts.
+
+    ``None`` for any other line, which the strict path then refuses with its reason.
+    """
+    parts = line.split(b" ")
+    if len(parts) != 3:
+        return None
+    method, target, version_bytes = parts
+    version = _KNOWN_VERSIONS.get(version_bytes)
+    if version is None or not target or _BAD_TARGET_BYTE.search(target):
+        return None
+    if method not in _COMMON_METHODS and not _TOKEN.fullmatch(method):
+        return None
+    return method.decode("ascii"), target.decode("ascii"), version
 
 
 def _ascii_lower(value: str) -> str | None:
@@ -261,8 +280,6 @@ class HttpRequestParser:
         if end - pos + 4 > limits.max_head_size:
             raise LineTooLong("Request head too large")
         head = buf[pos:end]
-        if _has_bare_cr_or_lf(head):
-            raise BadHttpMessage("Bare CR or LF in the request head")
         self._empty_lines = 0
         message = self._parse_message_head(head)
         pos = end + 4
@@ -287,30 +304,47 @@ class HttpRequestParser:
             raise BadHttpMessage("Bare CR or LF in the request head")
 
     def _parse_message_head(self, head: bytes) -> RawRequestMessage:
-        """Tokenize and interpret one complete head (no final CRLFCRLF, CR/LF already checked).
+        """Tokenize and interpret one complete head (without its final CRLFCRLF).
 
         The seam an accelerated backend overrides (``httptools_backend``): framing, limits on
         partial heads and bodies stay here, so every backend frames messages identically.
         """
-        line_end = head.find(b"\r\n")
-        if line_end != -1:
-            # Fast path: one regex pass validates every field line, a second extracts them.
-            # A field section that fails it, or one long enough that a single line could
-            # exceed max_field_size, takes the line-by-line path below, which says why.
-            block = head[line_end + 2 :] + b"\r\n"
-            limits = self.limits
-            if len(block) <= limits.max_field_size + 2 and _FIELD_SECTION.fullmatch(block):
-                fields = _FIELD_LINE.findall(block)
-                if len(fields) <= limits.max_headers:
-                    return self._parse_fields_fast(head[:line_end], fields)
-        return self._parse_message(head.split(b"\r\n"))
+        message = self._parse_valid_head(head)
+        if message is None:
+            message = self._parse_head_strictly(head)
+        return message
 
-    def _parse_fields_fast(
-        self, request_line: bytes, fields: list[tuple[bytes, bytes]]
-    ) -> RawRequestMessage:
-        if len(request_line) > self.limits.max_line_size:
-            raise LineTooLong("Request line too long", code=414)
-        method, target, version = self._parse_request_line(request_line)
+    def _parse_valid_head(self, head: bytes) -> RawRequestMessage | None:
+        """The fast path: the message if every syntax rule holds, else ``None``.
+
+        It never raises for syntax, so a head with any flaw takes :meth:`_parse_head_strictly`,
+        which finds the same flaw in the same order the rules are written in and says why;
+        only the rules applied to a well-formed head (:meth:`_interpret`) raise from here.
+        No bare CR or LF can pass: the request line's parts refuse CR and LF, and each field
+        line matched ends at the first CR or LF after its start, which must be its CRLF.
+        """
+        limits = self.limits
+        line_end = head.find(b"\r\n")
+        if line_end == -1:
+            request_line = head
+            fields: list[tuple[bytes, bytes]] = []
+        else:
+            request_line = head[:line_end]
+            block = head[line_end + 2 :] + b"\r\n"
+            # Past this size one line could exceed max_field_size: the strict path decides.
+            if len(block) > limits.max_field_size + 2:
+                return None
+            fields = _FIELD_LINE.findall(block)
+            # Matches start at line starts and never span lines, so one per LF means
+            # every line matched whole.
+            if len(fields) != block.count(b"\n") or len(fields) > limits.max_headers:
+                return None
+        if len(request_line) > limits.max_line_size:
+            return None
+        parsed = _valid_request_line(request_line)
+        if parsed is None:
+            return None
+        method, target, version = parsed
         headers = CIMultiDictProxy(
             CIMultiDict(
                 [
@@ -320,6 +354,12 @@ class HttpRequestParser:
             )
         )
         return self._interpret(method, target, version, headers, tuple(fields))
+
+    def _parse_head_strictly(self, head: bytes) -> RawRequestMessage:
+        """The reference path: every rule checked in order, each failure its own error."""
+        if _has_bare_cr_or_lf(head):
+            raise BadHttpMessage("Bare CR or LF in the request head")
+        return self._parse_message(head.split(b"\r\n"))
 
     def _parse_message(self, lines: list[bytes]) -> RawRequestMessage:
         limits = self.limits
