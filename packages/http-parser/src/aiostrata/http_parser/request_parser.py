@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from typing import Final
 
 from multidict import CIMultiDict, CIMultiDictProxy
@@ -90,8 +91,11 @@ _KNOWN_VERSIONS: Final = {b"HTTP/1.1": HttpVersion11, b"HTTP/1.0": HttpVersion10
 _HEAD, _BODY_LENGTH, _CHUNK_SIZE, _CHUNK_DATA, _CHUNK_CRLF, _TRAILERS, _UPGRADED, _DONE = range(8)
 
 
+_COMPLETE: Final = MessageComplete()  # immutable: one for every message without trailers
 _CACHED_TARGET_LENGTH: Final = 256
 _CACHED_TOKENS_LENGTH: Final = 128
+_CACHED_HOST_LENGTH: Final = 128
+_NO_TOKENS: Final[tuple[str, ...]] = ()
 
 
 @functools.lru_cache(maxsize=1024)
@@ -111,11 +115,25 @@ def _has_bare_cr_or_lf(data: bytes) -> bool:
     return data.count(b"\r") != crlf or data.count(b"\n") != crlf
 
 
-def _valid_request_line(line: bytes) -> tuple[str, str, HttpVersion] | None:
-    """Method, target and version of a request line :meth:`_parse_request_line` accepts.
+_CACHED_REQUEST_LINE_LENGTH: Final = _CACHED_TARGET_LENGTH + 32
 
-    ``None`` for any other line, which the strict path then refuses with its reason.
+ParsedRequestLine = tuple[str, str, HttpVersion, URL | None]
+
+
+def _valid_request_line(line: bytes) -> ParsedRequestLine | None:
+    """Method, target, version and URL of a request line the rules accept, else ``None``.
+
+    ``None`` sends the head to the strict path, which refuses the line with its reason.
+    The URL is ``None`` when the target is refused (or its URL raised): the strict order
+    reports Host errors before target ones, so the error is left to :meth:`_interpret`.
+    Short lines are cached (bounded): hot request lines repeat.
     """
+    if len(line) <= _CACHED_REQUEST_LINE_LENGTH:
+        return _valid_short_request_line(line)
+    return _check_request_line(line)
+
+
+def _check_request_line(line: bytes) -> ParsedRequestLine | None:
     parts = line.split(b" ")
     if len(parts) != 3:
         return None
@@ -125,7 +143,68 @@ def _valid_request_line(line: bytes) -> tuple[str, str, HttpVersion] | None:
         return None
     if method not in _COMMON_METHODS and not _TOKEN.fullmatch(method):
         return None
-    return method.decode("ascii"), target.decode("ascii"), version
+    method_str, target_str = method.decode("ascii"), target.decode("ascii")
+    try:
+        url: URL | None = _target_url(method_str, target_str)
+    except HttpProcessingError:
+        url = None
+    return method_str, target_str, version, url
+
+
+_valid_short_request_line = functools.lru_cache(maxsize=512)(_check_request_line)
+
+
+def _target_url(method: str, target: str) -> URL:
+    """The URL of a request-target (RFC 9112 3.2), or :class:`BadStatusLine`."""
+    try:
+        if method == "CONNECT":
+            # RFC 9112 3.2.3: authority-form only, a non-empty host and port
+            # (RFC 9110 9.3.6: an empty or invalid port is a 400).
+            host, _, port = target.rpartition(":")
+            if (
+                not _HOST.fullmatch(target)
+                or not host
+                or not _PORT.fullmatch(port)
+                or int(port) > 65535
+            ):
+                raise BadStatusLine(f"Invalid CONNECT target: {target[:100]!r}")
+            return URL.build(authority=target, encoded=True)
+        if target.startswith("/"):
+            if len(target) <= _CACHED_TARGET_LENGTH:
+                return _origin_form_url(target)
+            path, _, query = target.partition("?")
+            return URL.build(path=path, query_string=query, encoded=True)
+        if target == "*":
+            if method != "OPTIONS":
+                raise BadStatusLine("Asterisk-form is only allowed for OPTIONS")
+            return URL.build(path="*", encoded=True)
+        url = URL(target, encoded=True)
+        # RFC 9110 4.2.4: userinfo in an http(s) URI is an error; refusing it also
+        # keeps "http://trusted@evil/" from meaning two hosts to two readers.
+        valid = (
+            url.absolute
+            and url.scheme in ("http", "https")
+            and bool(url.host)
+            and "@" not in url.raw_authority
+        )
+        _ = url.explicit_port  # yarl splits the authority lazily: a bad port raises here
+    except (ValueError, TypeError) as exc:
+        raise BadStatusLine(f"Invalid request target: {target[:100]!r}") from exc
+    if not valid:
+        raise BadStatusLine(f"Invalid request target: {target[:100]!r}")
+    return url
+
+
+def _valid_host(host: str) -> bool:
+    """Whether a Host value is ``uri-host [ ":" port ]``; short ones cached (bounded)."""
+    if len(host) <= _CACHED_HOST_LENGTH:
+        return _valid_short_host(host)
+    return _HOST.fullmatch(host) is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _valid_short_host(host: str) -> bool:
+    return _HOST.fullmatch(host) is not None
 
 
 def _ascii_lower(value: str) -> str | None:
@@ -133,9 +212,9 @@ def _ascii_lower(value: str) -> str | None:
     return value.lower() if value.isascii() else None
 
 
-def _comma_tokens(values: list[str]) -> list[str]:
+def _comma_tokens(values: list[str]) -> Sequence[str]:
     if len(values) == 1 and len(values[0]) <= _CACHED_TOKENS_LENGTH:
-        return list(_comma_tokens_of_one(values[0]))  # the common case, cached
+        return _comma_tokens_of_one(values[0])  # the common case, cached (and immutable)
     return _split_comma_tokens(values)
 
 
@@ -344,7 +423,7 @@ class HttpRequestParser:
         parsed = _valid_request_line(request_line)
         if parsed is None:
             return None
-        method, target, version = parsed
+        method, target, version, url = parsed
         headers = CIMultiDictProxy(
             CIMultiDict(
                 [
@@ -353,7 +432,7 @@ class HttpRequestParser:
                 ]
             )
         )
-        return self._interpret(method, target, version, headers, tuple(fields))
+        return self._interpret(method, target, version, headers, tuple(fields), url)
 
     def _parse_head_strictly(self, head: bytes) -> RawRequestMessage:
         """The reference path: every rule checked in order, each failure its own error."""
@@ -418,30 +497,36 @@ class HttpRequestParser:
         version: HttpVersion,
         headers: CIMultiDictProxy[str],
         raw_headers: tuple[tuple[bytes, bytes], ...],
+        url: URL | None = None,
     ) -> RawRequestMessage:
-        hosts = headers.getall("Host", [])
-        if len(hosts) > 1:
-            raise BadHttpMessage("Duplicate Host header")
-        if version == HttpVersion11 and not hosts:
-            raise BadHttpMessage("Missing Host header")  # RFC 9112 3.2
-        if hosts and not _HOST.fullmatch(hosts[0]):
+        """Apply the rules on a well-formed head's meaning; ``url`` when already known."""
+        getall = headers.getall
+        hosts = getall("Host", _NO_TOKENS)
+        if len(hosts) != 1:
+            if hosts:
+                raise BadHttpMessage("Duplicate Host header")
+            if version == HttpVersion11:
+                raise BadHttpMessage("Missing Host header")  # RFC 9112 3.2
+        elif not _valid_host(hosts[0]):
             raise BadHttpMessage(f"Invalid Host header: {hosts[0][:100]!r}")
 
-        url = self._parse_target(method, target)
+        if url is None:
+            url = self._parse_target(method, target)
 
-        connection = _comma_tokens(headers.getall("Connection", []))
+        connection_values = getall("Connection", None)
+        connection = _NO_TOKENS if connection_values is None else _comma_tokens(connection_values)
         if version == HttpVersion11:
             should_close = "close" in connection
         else:
             should_close = "keep-alive" not in connection
 
         chunked = False
-        encodings = headers.getall("Transfer-Encoding", [])
-        lengths = headers.getall("Content-Length", [])
-        if encodings:
+        encodings = getall("Transfer-Encoding", None)
+        lengths = getall("Content-Length", None)
+        if encodings is not None:
             if version == HttpVersion10:
                 raise BadHttpMessage("Transfer-Encoding is not allowed in HTTP/1.0")
-            if lengths:
+            if lengths is not None:
                 raise BadHttpMessage("Transfer-Encoding with Content-Length")  # RFC 9112 6.3
             codings = _comma_tokens(encodings)
             if not codings or codings[-1] != "chunked":
@@ -451,21 +536,24 @@ class HttpRequestParser:
             if len(codings) > 1:
                 raise UnsupportedTransferCoding(f"Unsupported transfer coding: {codings[0]!r}")
             chunked = True
-        if lengths:
+        if lengths is not None:
             if any(not _DIGITS.fullmatch(v.encode("utf-8", "surrogateescape")) for v in lengths):
                 raise ContentLengthError("Invalid Content-Length")
             if len(set(lengths)) > 1:
                 raise ContentLengthError("Conflicting Content-Length values")
 
-        upgrade_tokens = _comma_tokens(headers.getall("Upgrade", []))
-        upgrade = ("upgrade" in connection and bool(upgrade_tokens)) or method == "CONNECT"
+        upgrade = method == "CONNECT"
+        if not upgrade and "upgrade" in connection:
+            upgrade_values = getall("Upgrade", None)
+            upgrade = upgrade_values is not None and bool(_comma_tokens(upgrade_values))
 
-        # RFC 9110 8.4: every coding but identity, so that the connection can refuse
-        # one it cannot decode (415) rather than hand the handler undecoded bytes.
-        codings = [
-            c for c in _comma_tokens(headers.getall("Content-Encoding", [])) if c != "identity"
-        ]
-        compression = ", ".join(codings) if codings else None
+        compression = None
+        content_codings = getall("Content-Encoding", None)
+        if content_codings is not None:
+            # RFC 9110 8.4: every coding but identity, so that the connection can refuse
+            # one it cannot decode (415) rather than hand the handler undecoded bytes.
+            codings = [c for c in _comma_tokens(content_codings) if c != "identity"]
+            compression = ", ".join(codings) if codings else None
 
         return RawRequestMessage(
             method,
@@ -481,51 +569,15 @@ class HttpRequestParser:
         )
 
     def _parse_target(self, method: str, target: str) -> URL:
-        try:
-            if method == "CONNECT":
-                # RFC 9112 3.2.3: authority-form only, a non-empty host and port
-                # (RFC 9110 9.3.6: an empty or invalid port is a 400).
-                host, _, port = target.rpartition(":")
-                if (
-                    not _HOST.fullmatch(target)
-                    or not host
-                    or not _PORT.fullmatch(port)
-                    or int(port) > 65535
-                ):
-                    raise BadStatusLine(f"Invalid CONNECT target: {target[:100]!r}")
-                return URL.build(authority=target, encoded=True)
-            if target.startswith("/"):
-                if len(target) <= _CACHED_TARGET_LENGTH:
-                    return _origin_form_url(target)
-                path, _, query = target.partition("?")
-                return URL.build(path=path, query_string=query, encoded=True)
-            if target == "*":
-                if method != "OPTIONS":
-                    raise BadStatusLine("Asterisk-form is only allowed for OPTIONS")
-                return URL.build(path="*", encoded=True)
-            url = URL(target, encoded=True)
-            # RFC 9110 4.2.4: userinfo in an http(s) URI is an error; refusing it also
-            # keeps "http://trusted@evil/" from meaning two hosts to two readers.
-            valid = (
-                url.absolute
-                and url.scheme in ("http", "https")
-                and bool(url.host)
-                and "@" not in url.raw_authority
-            )
-            _ = url.explicit_port  # yarl splits the authority lazily: a bad port raises here
-        except (ValueError, TypeError) as exc:
-            raise BadStatusLine(f"Invalid request target: {target[:100]!r}") from exc
-        if not valid:
-            raise BadStatusLine(f"Invalid request target: {target[:100]!r}")
-        return url
+        return _target_url(method, target)
 
     def _start_body(self, message: RawRequestMessage, events: list[Event]) -> None:
         self._close_after = message.should_close
-        length = 0
         if message.chunked:
             length = -1
-        elif "Content-Length" in message.headers:
-            length = int(message.headers["Content-Length"])
+        else:
+            content_length = message.headers.get("Content-Length")
+            length = 0 if content_length is None else int(content_length)
         max_body = self.limits.max_body_size
         if max_body is not None and length > max_body:
             raise PayloadTooLarge(f"Content-Length {length} exceeds the limit of {max_body}")
@@ -551,7 +603,7 @@ class HttpRequestParser:
             events.append(MessageComplete(tuple(self._trailers)))
             self._trailers = []
         else:
-            events.append(MessageComplete())
+            events.append(_COMPLETE)
         if self._upgrade_after:
             self._state = _UPGRADED
         elif self._close_after:
