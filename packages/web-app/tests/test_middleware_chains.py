@@ -1,0 +1,90 @@
+"""Middleware chains: built once for new-style middlewares, per request for old-style ones."""
+
+from __future__ import annotations
+
+import pytest
+from app_requests import call
+
+from aiostrata.web_app import Application, middleware
+from aiostrata.web_request import Request
+from aiostrata.web_response import Response, StreamResponse
+from aiostrata.web_router import Handler
+
+
+async def test_new_style_chain_runs_in_order_on_every_request_and_for_every_route() -> None:
+    calls: list[str] = []
+
+    def recording(name: str) -> object:
+        @middleware
+        async def record(request: Request, handler: Handler) -> StreamResponse:
+            calls.append(f"{name}:{request.path}")
+            return await handler(request)
+
+        return record
+
+    app = Application(middlewares=[recording("outer"), recording("inner")])
+
+    async def first(request: Request) -> Response:
+        return Response(text="first")
+
+    async def second(request: Request) -> Response:
+        return Response(text="second")
+
+    app.router.add_get("/first", first)
+    app.router.add_get("/second/{name}", second)
+    bodies = []
+    for path in ["/first", "/second/x", "/first", "/second/y"]:
+        response = await call(app, "GET", path)
+        assert isinstance(response, Response)
+        bodies.append(response.text)
+    assert bodies == ["first", "second", "first", "second"]
+    assert calls == [
+        f"{layer}:{path}"
+        for path in ["/first", "/second/x", "/first", "/second/y"]
+        for layer in ("outer", "inner")
+    ]
+
+
+async def test_kept_chains_stay_bounded_whatever_the_traffic() -> None:
+    @middleware
+    async def passthrough(request: Request, handler: Handler) -> StreamResponse:
+        return await handler(request)
+
+    app = Application(middlewares=[passthrough])
+
+    async def handler(request: Request) -> Response:
+        return Response(text="ok")
+
+    app.router.add_get("/{name}", handler)
+    for index in range(50):
+        await call(app, "GET", f"/{index}")
+        await call(app, "GET", f"/missing/{index}")  # 404s: a handler object each time
+    assert len(app._middleware_chains) <= 4096
+
+
+async def test_old_style_middleware_factory_is_called_for_every_request() -> None:
+    made: list[str] = []
+
+    async def factory(app: Application, handler: Handler) -> Handler:
+        made.append("factory")
+
+        async def wrapped(request: Request) -> StreamResponse:
+            response = await handler(request)
+            response.headers["X-Old"] = "yes"
+            return response
+
+        return wrapped
+
+    app = Application(middlewares=[factory])
+
+    async def handler(request: Request) -> Response:
+        return Response(text="ok")
+
+    app.router.add_get("/", handler)
+    with pytest.warns(DeprecationWarning, match="old-style middleware"):
+        app.freeze()
+    for _ in range(3):
+        response = await call(app, "GET", "/")
+        assert response.status == 200
+        assert response.headers["X-Old"] == "yes"
+    assert made == ["factory"] * 3
