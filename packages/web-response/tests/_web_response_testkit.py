@@ -63,6 +63,8 @@ class FakeRequest:
     connection: FakeConnection = field(default_factory=FakeConnection)
     hook_calls: list[StreamResponse] = field(default_factory=list)
     on_prepare: Callable[[StreamResponse], Awaitable[None]] | None = None
+    # False lets Response.send_now() skip the hook, as for an app without prepare receivers.
+    hooks: bool = True
 
     def __post_init__(self) -> None:
         self.writer = StreamWriter(self.connection)
@@ -74,6 +76,9 @@ class FakeRequest:
     @property
     def _payload_writer(self) -> AbstractStreamWriter:
         return self.writer
+
+    def has_prepare_hooks(self) -> bool:
+        return self.hooks
 
     async def _prepare_hook(self, response: StreamResponse) -> None:
         self.hook_calls.append(response)

@@ -135,6 +135,9 @@ class FakeWSRequest:
     def _payload_writer(self) -> AbstractStreamWriter:
         return self.writer
 
+    def has_prepare_hooks(self) -> bool:
+        return True  # the fake records every prepared response
+
     async def _prepare_hook(self, response: StreamResponse) -> None:
         self.prepared_responses.append(response)
 
