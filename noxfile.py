@@ -8,7 +8,7 @@ Run through the bootstrap script, which needs nothing but python3:
     python3 tools/dev.py nox -s "tests(web-router)"   # one package's tests (`-s tests`: all)
     python3 tools/dev.py nox -l             # list the sessions
 
-Sessions: lint, build, tests(<folder>) for each packages/<folder>, typecheck, layers, deps,
+Sessions: lint, build, tests(<folder>) for each packages/<folder>, speedups, typecheck, layers, deps,
 integration, api; and demo, bench and fuzz (not run by default).
 
 The package list is read from packages/*/pyproject.toml (see tools/monorepo.py). The sessions
@@ -204,6 +204,38 @@ def tests(session: nox.Session, folder: str) -> None:
         *nox.project.dependency_groups(package.pyproject, "test"),
     )
     session.log(f"running {folder}'s tests against the installed wheel (rootdir {package.path})")
+    with session.chdir(package.path):
+        session.run(
+            "pytest", "-c", "pyproject.toml", "--rootdir", ".", "--import-mode=importlib",
+            "tests", *session.posargs,
+        )  # fmt: skip
+
+
+@nox.session
+def speedups(session: nox.Session) -> None:
+    """web-runner's wire tests again with the llhttp parser backend selected (the speedups extra).
+
+    ``tests(web-runner)`` serves through the pure-Python parser; this run installs httptools, as
+    ``aiostrata-http-parser[speedups]`` does, and checks that servers really pick it up, so both
+    backends are held to the same suite over real sockets.
+    """
+    package = REPO.by_folder["web-runner"]
+    parser = REPO.by_folder["http-parser"]
+    project = parser.pyproject["project"]
+    assert isinstance(project, dict)
+    extra: list[str] = project["optional-dependencies"]["speedups"]
+    _install_wheels(
+        session,
+        REPO.closure(package),
+        *nox.project.dependency_groups(package.pyproject, "test"),
+        *extra,
+    )
+    session.run(
+        "python", "-c",
+        "from aiostrata.http_parser import make_request_parser as m; "
+        "name = type(m()).__name__; print('servers parse with', name); "
+        "assert name == 'HttptoolsRequestParser', name",
+    )  # fmt: skip
     with session.chdir(package.path):
         session.run(
             "pytest", "-c", "pyproject.toml", "--rootdir", ".", "--import-mode=importlib",
