@@ -8,8 +8,8 @@ Run through the bootstrap script, which needs nothing but python3:
     python3 tools/dev.py nox -s "tests(web-router)"   # one package's tests (`-s tests`: all)
     python3 tools/dev.py nox -l             # list the sessions
 
-Sessions: lint, build, tests(<folder>) for each packages/<folder>, speedups, typecheck, layers, deps,
-integration, api; and demo, bench and fuzz (not run by default).
+Sessions: lint, build, tests(<folder>) for each packages/<folder>, speedups, typecheck, layers,
+deps, integration, api; and demo, bench and fuzz (not run by default).
 
 The package list is read from packages/*/pyproject.toml (see tools/monorepo.py). The sessions
 that test code install it from wheels built from the tree, never from src/: the wheels are built
@@ -222,7 +222,8 @@ def speedups(session: nox.Session) -> None:
     package = REPO.by_folder["web-runner"]
     parser = REPO.by_folder["http-parser"]
     project = parser.pyproject["project"]
-    assert isinstance(project, dict)
+    if not isinstance(project, dict):
+        session.error(f"{parser.path}/pyproject.toml has no [project] table")
     extra: list[str] = project["optional-dependencies"]["speedups"]
     _install_wheels(
         session,
