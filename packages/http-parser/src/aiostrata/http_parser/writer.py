@@ -23,6 +23,8 @@ __all__ = ("AbstractStreamWriter", "StreamWriter")
 
 _CRLF: Final = b"\r\n"
 _DRAIN_THRESHOLD: Final = 2**16
+# Bodies up to this size leave in the same write as their head; larger ones follow it.
+_JOIN_LIMIT: Final = 2**14
 # aiohttp's documented switch (and ours) for hosts where sendfile(2) misbehaves.
 _NO_SENDFILE: Final = bool(
     os.environ.get("AIOSTRATA_NOSENDFILE") or os.environ.get("AIOHTTP_NOSENDFILE")
@@ -194,7 +196,12 @@ class StreamWriter(AbstractStreamWriter):
             tail = self._limit(data)
         self._eof = True
         self._head = None
-        self._send(head + tail if tail else head)
+        if len(tail) > _JOIN_LIMIT and head:
+            # Joining would copy the whole body once more; two writes cost one more send().
+            self._send(head)
+            self._send(tail)
+        else:
+            self._send(head + tail if tail else head)
 
     def needs_drain(self) -> bool:
         """Whether the transport holds enough unsent bytes to wait for (back-pressure).

@@ -105,8 +105,6 @@ class Response(StreamResponse):
         if body is not None and text is not None:
             raise ValueError("body and text are not allowed together")
         super().__init__(status=status, reason=reason, headers=headers)
-        self._body: Body | None = None
-        self._compressed_body: bytes | None = None
         real_headers = self._headers
         has_type = _CONTENT_TYPE in real_headers
         if has_type and (content_type is not None or charset is not None):
@@ -134,11 +132,16 @@ class Response(StreamResponse):
                 self._body = body  # the hot path: no property call
             elif body is not None:
                 self.body = body
-        if isinstance(zlib_executor_size, _Default):
-            self._zlib_executor_size: int | None = _DEFAULT_ZLIB_EXECUTOR_SIZE
-        else:
+        if not isinstance(zlib_executor_size, _Default):
             self._zlib_executor_size = zlib_executor_size
-        self._zlib_executor = zlib_executor
+        if zlib_executor is not None:
+            self._zlib_executor = zlib_executor
+
+    # Defaults kept on the class, stored on the instance only when they differ (hot path).
+    _body: Body | None = None
+    _compressed_body: bytes | None = None
+    _zlib_executor_size: int | None = _DEFAULT_ZLIB_EXECUTOR_SIZE
+    _zlib_executor: Executor | None = None
 
     @property
     def body(self) -> Body | Payload | None:

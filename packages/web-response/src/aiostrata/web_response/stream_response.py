@@ -75,18 +75,21 @@ class StreamResponse(MutableMapping[str, Any]):
         self._status, self._reason = validate_status(status, reason)
         self._headers: CIMultiDict[str] = CIMultiDict() if headers is None else CIMultiDict(headers)
         self._state: dict[str, Any] = {}
-        self._cookies: ResponseCookies | None = None
-        self._keep_alive: bool | None = None
-        self._chunked = False
-        self._compression = False
-        self._compression_force: ContentCoding | None = None
-        self._compression_strategy: int | None = None
-        self._must_be_empty_body = False
-        self._req: PreparingRequest | None = None
-        self._payload_writer: AbstractStreamWriter | None = None
-        self._eof_sent = False
-        self._body_length = 0
-        self._parsed_content_type: tuple[str | None, str, dict[str, str]] | None = None
+
+    # The rest of the state starts as these class-level defaults and becomes an instance
+    # attribute only when set: a response built and sent on the hot path stores far fewer.
+    _cookies: ResponseCookies | None = None
+    _keep_alive: bool | None = None
+    _chunked = False
+    _compression = False
+    _compression_force: ContentCoding | None = None
+    _compression_strategy: int | None = None
+    _must_be_empty_body = False
+    _req: PreparingRequest | None = None
+    _payload_writer: AbstractStreamWriter | None = None
+    _eof_sent = False
+    _body_length = 0
+    _parsed_content_type: tuple[str | None, str, dict[str, str]] | None = None
 
     # -- status line -----------------------------------------------------------------------
 
