@@ -15,7 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ws_frames import MASK, feed_bytewise, feed_split, only_error, raw_frame
 
-from aiostrata.http_parser import WebSocketReader, WSMessage, WSMsgType, encode_frame
+from aiostrata.http_parser import (
+    WebSocketError,
+    WebSocketReader,
+    WSMessage,
+    WSMsgType,
+    encode_frame,
+)
 from aiostrata.http_parser.ws_masking import apply_mask
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -235,3 +241,65 @@ def test_any_buffer_type_is_accepted(kind: type) -> None:
     for start in range(0, len(wire), 7):
         messages += reader.feed_data(kind(wire[start : start + 7]))
     assert messages == expected
+
+
+# -- the short path: one whole small frame per read -------------------------------------------
+
+
+@pytest.mark.parametrize("limit", [1, 5, 64, 124, 125])
+def test_the_size_limit_holds_for_frames_read_whole(limit: int) -> None:
+    for size in (limit - 1, limit, limit + 1):
+        if size < 0:
+            continue
+        messages = WebSocketReader(limit).feed_data(raw_frame(b"x" * size, BINARY))
+        if size <= limit:
+            assert messages == [WSMessage(BINARY, b"x" * size, "")]
+        else:
+            assert only_error(messages).code == 1009
+
+
+def test_a_whole_data_frame_inside_a_fragmented_message_is_still_refused() -> None:
+    reader = WebSocketReader(0)
+    assert reader.feed_data(raw_frame(b"a", TEXT, fin=False)) == []
+    assert only_error(reader.feed_data(raw_frame(b"b", TEXT))).code == 1002
+
+
+def test_an_unmasked_whole_frame_is_refused_by_a_server() -> None:
+    assert only_error(WebSocketReader(0).feed_data(raw_frame(b"b", TEXT, mask=None))).code == 1002
+
+
+def test_invalid_utf8_read_whole_is_1007_and_ends_the_parsing() -> None:
+    reader = WebSocketReader(0)
+    assert only_error(reader.feed_data(raw_frame(b"\xc3", TEXT))).code == 1007
+    assert reader.feed_data(raw_frame(b"ok", TEXT)) == []
+
+
+one_frame_reads = st.lists(
+    st.one_of(
+        st.tuples(st.sampled_from([TEXT, BINARY]), st.binary(max_size=140), st.booleans()),
+        st.tuples(st.just(CONT), st.binary(max_size=140), st.booleans()),
+        st.tuples(st.sampled_from([PING, PONG]), st.binary(max_size=20), st.just(True)),
+    ),
+    max_size=12,
+)
+
+
+@PROPERTY
+@given(frames=one_frame_reads, limit=st.sampled_from([0, 3, 64, 125, 1000]))
+def test_reads_of_one_frame_each_parse_like_a_byte_at_a_time(
+    frames: list[tuple[WSMsgType, bytes, bool]], limit: int
+) -> None:
+    """Valid or not (continuations without a start, new messages inside fragmented ones,
+    text that is not UTF-8, frames over the limit), whole-frame reads and byte-by-byte
+    reads give the same messages and the same error."""
+    wire = [raw_frame(data, kind, fin=fin) for kind, data, fin in frames]
+    whole = WebSocketReader(limit)
+    by_frame = [message for frame in wire for message in whole.feed_data(frame)]
+    by_byte = feed_bytewise(WebSocketReader(limit), b"".join(wire))
+    assert [_comparable(m) for m in by_frame] == [_comparable(m) for m in by_byte]
+
+
+def _comparable(message: WSMessage) -> object:
+    if isinstance(message.data, WebSocketError):
+        return (message.type, message.data.code, message.data.message)
+    return message

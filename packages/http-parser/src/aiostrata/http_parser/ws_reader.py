@@ -36,6 +36,15 @@ DEFAULT_MAX_MSG_SIZE: Final = 4 * 1024 * 1024
 # WSMessage(...) runs the NamedTuple's Python-level __new__; this builds the same tuple
 # without it, for every message the reader returns.
 _new_tuple = tuple.__new__
+_from_bytes = int.from_bytes
+
+# Unmasking a short payload: with the key as an integer k, the key repeated over n bytes
+# is k * _KEY_REPEAT[n] (a 1 every 32 bits, so no carries) cut to n bytes by _LOW_BYTES[n].
+_MAX_SHORT: Final = 125
+_KEY_REPEAT: Final = tuple(
+    _from_bytes(b"\x01\x00\x00\x00" * ((n + 3) // 4), "little") for n in range(_MAX_SHORT + 1)
+)
+_LOW_BYTES: Final = tuple((1 << (8 * n)) - 1 for n in range(_MAX_SHORT + 1))
 
 
 def _message(kind: WSMsgType, data: object, extra: str | None) -> WSMessage:
@@ -131,6 +140,10 @@ class WebSocketReader:
         self._decoder = codecs.getincrementaldecoder("utf-8")()
         self.error: WebSocketError | None = None
         self.close_received = False
+        # Whether the next read may take the short path of feed_data: a server reader with
+        # nothing pending (no split header, partial payload or fragmented message).
+        self._idle = is_server
+        self._short_limit = min(_MAX_SHORT, max_msg_size) if max_msg_size else _MAX_SHORT
 
     @property
     def done(self) -> bool:
@@ -139,6 +152,31 @@ class WebSocketReader:
 
     def feed_data(self, data: bytes | bytearray | memoryview) -> list[WSMessage]:
         """Parse what arrived; return the messages completed by it, in order."""
+        if self._idle and data.__class__ is bytes:
+            # The usual read on a server: exactly one whole masked TEXT or BINARY frame of
+            # at most 125 bytes (within the size limit), nothing pending. Checked and
+            # decoded here with as few operations as possible; anything else (including
+            # every error) takes the general path below.
+            length = len(data) - 6
+            if 0 <= length <= self._short_limit and data[1] == 0x80 | length:
+                first = data[0]
+                if first == 0x81 or first == 0x82:
+                    payload = b""
+                    if length:
+                        # the masking key and the payload in one integer, key in the low bits
+                        keyed = _from_bytes(data[2:], "little")
+                        payload = (
+                            ((keyed >> 32) ^ ((keyed & 0xFFFFFFFF) * _KEY_REPEAT[length]))
+                            & _LOW_BYTES[length]
+                        ).to_bytes(length, "little")
+                    if first == 0x82:
+                        return [_new_tuple(WSMessage, (WSMsgType.BINARY, payload, ""))]
+                    try:
+                        text = payload.decode("utf-8")
+                    except UnicodeDecodeError:
+                        pass  # the general path reports it
+                    else:
+                        return [_new_tuple(WSMessage, (WSMsgType.TEXT, text, ""))]
         if self.error is not None or self.close_received:
             return []
         if not isinstance(data, bytes):
@@ -157,6 +195,13 @@ class WebSocketReader:
             self._received = bytearray()
             self._reset_buffers()
             messages.append(_message(WSMsgType.ERROR, exc, None))
+        self._idle = self.is_server and not (
+            self._tail
+            or self._pending is not None
+            or self._message_type is not None
+            or self.error is not None
+            or self.close_received
+        )
         return messages
 
     # -- framing -------------------------------------------------------------------------------
@@ -193,7 +238,7 @@ class WebSocketReader:
                     if start > end:
                         self._tail = data[position:]
                         return
-                    length = int.from_bytes(data[position + 2 : start], "big")
+                    length = _from_bytes(data[position + 2 : start], "big")
                     if length >> 63:
                         raise _msb_set()
                 if limit and length > limit:
@@ -211,13 +256,19 @@ class WebSocketReader:
                     header = _FrameHeader(True, opcode, False, length, mask or None)
                     self._await_payload(header, data, start)
                     return
-                payload = data[start:stop]
                 position = stop
-                if mask_bit and length:
-                    payload = (
-                        int.from_bytes(payload, "little")
-                        ^ int.from_bytes((mask * ((length >> 2) + 1))[:length], "little")
-                    ).to_bytes(length, "little")
+                if not mask_bit:
+                    payload = data[start:stop]
+                elif length <= _MAX_SHORT:
+                    payload = b""
+                    if length:
+                        keyed = _from_bytes(data[start - 4 : stop], "little")
+                        payload = (
+                            ((keyed >> 32) ^ ((keyed & 0xFFFFFFFF) * _KEY_REPEAT[length]))
+                            & _LOW_BYTES[length]
+                        ).to_bytes(length, "little")
+                else:
+                    payload = apply_mask(data[start:stop], mask)
                 if first == 0x81:
                     try:
                         text = payload.decode("utf-8")
@@ -225,9 +276,9 @@ class WebSocketReader:
                         raise WebSocketError(
                             WSCloseCode.INVALID_TEXT, "Invalid UTF-8 in a text message"
                         ) from exc
-                    append(_message(WSMsgType.TEXT, text, ""))
+                    append(_new_tuple(WSMessage, (WSMsgType.TEXT, text, "")))
                 else:
-                    append(_message(WSMsgType.BINARY, payload, ""))
+                    append(_new_tuple(WSMessage, (WSMsgType.BINARY, payload, "")))
                 continue
             parsed = self._read_header(data, position)
             if parsed is None:
