@@ -9,6 +9,7 @@ frame: fragmentation buys nothing for a server that already holds the whole mess
 
 from __future__ import annotations
 
+import asyncio
 import os
 import struct
 from typing import Final
@@ -211,6 +212,11 @@ class WebSocketWriter:
         self._encoder = WebSocketFrameEncoder(is_server=is_server, deflate=deflate)
         self._limit = limit
         self._unflushed = 0
+        # Taken from the connection at the first write. An asyncio transport says it is
+        # closing from the moment the connection is lost, so is_closing() is the check.
+        self._transport: asyncio.Transport | None = None
+        # TEXT/BINARY frames need no encoder work beyond a header: a server's, uncompressed.
+        self._plain = is_server and deflate is None
 
     @property
     def compress(self) -> int:
@@ -237,11 +243,28 @@ class WebSocketWriter:
         bytes written since the last drain passed ``limit`` and the transport still
         holds some of them.
         """
-        return self._write(self._encoder.encode(message, opcode, compress))
+        if (
+            self._plain
+            and (opcode is WSMsgType.TEXT or opcode is WSMsgType.BINARY)
+            and message.__class__ is bytes
+            and not self._encoder.closed
+        ):
+            length = len(message)
+            if length < 126:
+                frame = _SHORT_HEADERS[0x80 | opcode][length] + message
+            else:
+                frame = _header(0x80 | opcode, 0, length) + message
+        else:
+            frame = self._encoder.encode(message, opcode, compress)
+        return self._write(frame)
 
     def _write(self, frame: bytes) -> bool:
-        transport = self.protocol.transport
-        if transport is None or transport.is_closing():
+        transport = self._transport
+        if transport is None:
+            transport = self._transport = self.protocol.transport
+            if transport is None:
+                raise ConnectionResetError("Cannot write to closing transport")
+        if transport.is_closing():
             raise ConnectionResetError("Cannot write to closing transport")
         transport.write(frame)
         self._unflushed += len(frame)
