@@ -73,14 +73,9 @@ class WebSocketInbox:
         self._messages: collections.deque[WSMessage] = collections.deque()
         self._size = 0
         self._paused = False
-        self._ended = False
+        self.ended = False  # no more bytes can arrive (EOF or connection lost)
         self._waiter: asyncio.Future[None] | None = None
         self.lost_with: BaseException | None = None
-
-    @property
-    def ended(self) -> bool:
-        """True once no more bytes can arrive."""
-        return self._ended
 
     @property
     def queued_bytes(self) -> int:
@@ -90,7 +85,7 @@ class WebSocketInbox:
     # -- UpgradedReceiver ----------------------------------------------------------------------
 
     def feed_data(self, data: bytes) -> None:
-        if self._ended:
+        if self.ended:
             return
         if self._on_data is not None:
             self._on_data()
@@ -100,7 +95,10 @@ class WebSocketInbox:
         size = self._size
         append = self._messages.append
         for message in messages:
-            size += _size_of(message)
+            payload = message.data
+            if payload.__class__ is str or payload.__class__ is bytes:
+                size += len(payload)
+            size += _MESSAGE_OVERHEAD
             append(message)
         self._size = size
         if size > self._limit and not self._paused:
@@ -113,7 +111,7 @@ class WebSocketInbox:
                 waiter.set_result(None)
 
     def feed_eof(self) -> None:
-        self._ended = True
+        self.ended = True
         self._wake()
 
     def connection_lost(self, exc: BaseException | None) -> None:
@@ -133,13 +131,18 @@ class WebSocketInbox:
 
     def get_nowait(self) -> WSMessage | None:
         """The next queued message, or None when there is none (yet)."""
-        if not self._messages:
+        messages = self._messages
+        if not messages:
             return None
-        message = self._messages.popleft()
-        self._size -= _size_of(message)
+        message = messages.popleft()
+        payload = message.data
+        if payload.__class__ is str or payload.__class__ is bytes:
+            self._size -= len(payload) + _MESSAGE_OVERHEAD
+        else:
+            self._size -= _MESSAGE_OVERHEAD
         if self._paused and self._size <= self._limit // 2:
             self._paused = False
-            if not self._ended:
+            if not self.ended:
                 self._control.resume_reading()
         return message
 
@@ -154,7 +157,7 @@ class WebSocketInbox:
     async def read(self) -> WSMessage | None:
         """The next message; None when the input ended and nothing is left."""
         while (message := self.get_nowait()) is None:
-            if self._ended:
+            if self.ended:
                 return None
             await self.wait()
         return message
