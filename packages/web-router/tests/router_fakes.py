@@ -14,14 +14,12 @@ from aiostrata.web_router import UrlDispatcher
 
 @dataclass
 class FakeWriter:
-    """Records what the expect handler writes; satisfies ``ContinueWriter``."""
+    """Records the interim responses the expect handler sends; satisfies ``ContinueWriter``."""
 
-    chunks: list[bytes] = field(default_factory=list)
-    output_size: int = 0
+    interim: list[int] = field(default_factory=list)
 
-    async def write(self, chunk: bytes) -> None:
-        self.chunks.append(chunk)
-        self.output_size += len(chunk)
+    def send_interim(self, status: int) -> None:
+        self.interim.append(status)
 
 
 @dataclass

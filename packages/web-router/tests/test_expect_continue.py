@@ -17,8 +17,7 @@ async def test_default_handler_sends_100_continue() -> None:
     request = make_request("POST", "/upload", headers={"Expect": "100-Continue"})
     match_info = await router.resolve(request)
     assert await match_info.expect_handler(request) is None
-    assert request.writer.chunks == [b"HTTP/1.1 100 Continue\r\n\r\n"]
-    assert request.writer.output_size == 0
+    assert request.writer.interim == [100]
 
 
 async def test_unknown_expectation_is_417() -> None:
@@ -26,13 +25,13 @@ async def test_unknown_expectation_is_417() -> None:
     with pytest.raises(HTTPExpectationFailed) as caught:
         await default_expect_handler(request)
     assert caught.value.text == "Unknown Expect: something-else"
-    assert request.writer.chunks == []
+    assert request.writer.interim == []
 
 
 async def test_http_10_requests_get_no_interim_response() -> None:
     request = make_request("POST", "/", headers={"Expect": "100-continue"}, version=(1, 0))
     await default_expect_handler(request)
-    assert request.writer.chunks == []
+    assert request.writer.interim == []
 
 
 async def test_custom_expect_handler_is_used() -> None:
@@ -49,4 +48,4 @@ async def test_custom_expect_handler_is_used() -> None:
     assert response is not None
     assert response.status == 413
     assert seen == [request]
-    assert request.writer.chunks == []
+    assert request.writer.interim == []

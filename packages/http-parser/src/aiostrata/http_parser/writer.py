@@ -11,7 +11,9 @@ from __future__ import annotations
 import abc
 import asyncio
 import os
+import re
 import zlib
+from collections.abc import Iterable
 from typing import BinaryIO, Final
 
 from multidict import CIMultiDict
@@ -23,6 +25,12 @@ __all__ = ("AbstractStreamWriter", "StreamWriter")
 
 _CRLF: Final = b"\r\n"
 _DRAIN_THRESHOLD: Final = 2**16
+# A complete interim response, as a handler may write it by hand before the final head.
+_INTERIM_RESPONSE: Final = re.compile(
+    rb"HTTP/1\.1 1(?!01)[0-9]{2} [^\x00-\x08\x0a-\x1f\x7f]*\r\n"
+    rb"(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+: [^\x00-\x08\x0a-\x1f\x7f]*\r\n)*\r\n"
+)
+_INTERIM_REASONS: Final = {100: "Continue", 102: "Processing", 103: "Early Hints"}
 # Bodies up to this size leave in the same write as their head; larger ones follow it.
 _JOIN_LIMIT: Final = 2**14
 # aiohttp's documented switch (and ours) for hosts where sendfile(2) misbehaves.
@@ -73,6 +81,15 @@ class AbstractStreamWriter(abc.ABC):
     def send_headers(self) -> None:  # noqa: B027 - optional hook with a no-op default
         """Send queued headers now instead of waiting for the body."""
 
+    def send_interim(
+        self, status: int, reason: str = "", headers: Iterable[tuple[str, str]] = ()
+    ) -> None:
+        """Send an interim (1xx) response before the final one, e.g. ``100 Continue``.
+
+        Writers that cannot send one say so; :class:`StreamWriter` can.
+        """
+        raise RuntimeError(f"{type(self).__name__} cannot send interim responses")
+
     async def sendfile(
         self,
         file: BinaryIO,
@@ -119,6 +136,7 @@ class StreamWriter(AbstractStreamWriter):
         self._eof = False
         self._compress: zlib._Compress | None = None
         self._head: bytes | None = None
+        self._head_started = False  # the final response's head was queued
 
     @property
     def transport(self) -> asyncio.Transport | None:
@@ -144,6 +162,29 @@ class StreamWriter(AbstractStreamWriter):
 
     async def write_headers(self, status_line: str, headers: CIMultiDict[str]) -> None:
         self._head = encode_head(status_line, headers.items())
+        self._head_started = True
+
+    def send_interim(
+        self, status: int, reason: str = "", headers: Iterable[tuple[str, str]] = ()
+    ) -> None:
+        """Send a 1xx response ahead of the final head (RFC 9110 15.2), HTTP/1.1 only.
+
+        Allowed until the final head is queued; 101 is the final answer of an upgrade,
+        not an interim one. The bytes do not count in ``output_size``: they are not
+        part of the response the handler sends.
+        """
+        if self._head_started or self._eof:
+            raise RuntimeError("interim responses go before the final response's head")
+        if not 100 <= status <= 199 or status == 101:
+            raise ValueError(f"not an interim status: {status}")
+        phrase = reason or _INTERIM_REASONS.get(status, "")
+        self._send_interim(encode_head(f"HTTP/1.1 {status} {phrase}", headers))
+
+    def _send_interim(self, data: bytes) -> None:
+        transport = self._protocol.transport
+        if transport is None or transport.is_closing():
+            raise ConnectionResetError("Cannot write to closing transport")
+        transport.write(data)
 
     def send_headers(self) -> None:
         if self._head is not None:
@@ -154,6 +195,11 @@ class StreamWriter(AbstractStreamWriter):
         if self._eof:
             raise RuntimeError("write() after write_eof()")
         data = bytes(chunk)
+        if not self._head_started and _INTERIM_RESPONSE.fullmatch(data):
+            # aiohttp's documented idiom for a custom expect handler:
+            # ``request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")`` before any head.
+            self._send_interim(data)
+            return
         if self._compress is not None and data:
             data = self._compress.compress(data)
         if data:

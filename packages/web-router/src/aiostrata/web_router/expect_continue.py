@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Final
-
 from aiostrata.web_response import HTTPExpectationFailed
 
 from .interfaces import ExpectingRequest
-
-_CONTINUE: Final = b"HTTP/1.1 100 Continue\r\n\r\n"
 
 
 async def default_expect_handler(request: ExpectingRequest) -> None:
@@ -21,8 +17,6 @@ async def default_expect_handler(request: ExpectingRequest) -> None:
     expect = request.headers.get("Expect", "")
     if request.version == (1, 1):
         if expect.lower() == "100-continue":
-            await request.writer.write(_CONTINUE)
-            # The interim response is not part of the real response's size.
-            request.writer.output_size = 0
+            request.writer.send_interim(100)
         else:
             raise HTTPExpectationFailed(text=f"Unknown Expect: {expect}")

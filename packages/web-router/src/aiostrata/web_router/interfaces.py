@@ -30,12 +30,11 @@ class RoutableRequest(Protocol):
 class ContinueWriter(Protocol):
     """The connection writer the default expect handler sends ``100 Continue`` through.
 
-    Satisfied by ``aiostrata.http_parser.AbstractStreamWriter`` (``request.writer``).
+    Satisfied by ``aiostrata.http_parser.StreamWriter`` (``request.writer``), which frames the
+    interim response and keeps it out of the final response's size.
     """
 
-    output_size: int
-
-    async def write(self, chunk: bytes) -> None: ...
+    def send_interim(self, status: int) -> None: ...
 
 
 class ExpectingRequest(RoutableRequest, Protocol):
