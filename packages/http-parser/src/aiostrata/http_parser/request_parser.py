@@ -47,6 +47,7 @@ from .events import (
     RequestHead,
     UpgradedData,
 )
+from .field_section import split_valid_fields
 from .limits import ParserLimits
 from .messages import RawRequestMessage
 from .versions import HttpVersion, HttpVersion10, HttpVersion11
@@ -59,16 +60,6 @@ _VERSION: Final = re.compile(rb"HTTP/([0-9])\.([0-9])")
 _BAD_TARGET_BYTE: Final = re.compile(rb"[^\x21-\x7e]|#")
 # Field values: VCHAR, obs-text, SP and HTAB (RFC 9110 5.5); no CTL, CR, LF or NUL.
 _BAD_VALUE_BYTE: Final = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
-# One field line, validated and split in one pass: a token name, the colon, OWS, a value
-# of VCHAR / obs-text / SP / HTAB that starts and ends with a visible byte, OWS, CRLF.
-# Anchored at line starts (MULTILINE); every quantifier is greedy or possessive, so a
-# line is matched or refused in time linear in its length. A section whose match count
-# equals its LF count is valid line by line (see _parse_valid_head).
-_FIELD_LINE: Final = re.compile(
-    rb"^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*+"
-    rb"((?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)[ \t]*\r\n",
-    re.MULTILINE,
-)
 _BARE_CR: Final = re.compile(rb"\r(?!\n)")
 _DIGITS: Final = re.compile(rb"[0-9]{1,18}")
 _HEX: Final = re.compile(rb"[0-9A-Fa-f]{1,16}")
@@ -399,24 +390,26 @@ class HttpRequestParser:
         It never raises for syntax, so a head with any flaw takes :meth:`_parse_head_strictly`,
         which finds the same flaw in the same order the rules are written in and says why;
         only the rules applied to a well-formed head (:meth:`_interpret`) raise from here.
-        No bare CR or LF can pass: the request line's parts refuse CR and LF, and each field
-        line matched ends at the first CR or LF after its start, which must be its CRLF.
+        No bare CR or LF can pass: the request line's parts refuse CR and LF, and
+        :func:`~.field_section.split_valid_fields` refuses them in fields.
         """
         limits = self.limits
         line_end = head.find(b"\r\n")
         if line_end == -1:
             request_line = head
-            fields: list[tuple[bytes, bytes]] = []
+            raw: tuple[tuple[bytes, bytes], ...] = ()
+            fields: tuple[tuple[str, str], ...] = ()
         else:
             request_line = head[:line_end]
-            block = head[line_end + 2 :] + b"\r\n"
+            section = head[line_end + 2 :]
             # Past this size one line could exceed max_field_size: the strict path decides.
-            if len(block) > limits.max_field_size + 2:
+            if len(section) > limits.max_field_size:
                 return None
-            fields = _FIELD_LINE.findall(block)
-            # Matches start at line starts and never span lines, so one per LF means
-            # every line matched whole.
-            if len(fields) != block.count(b"\n") or len(fields) > limits.max_headers:
+            split = split_valid_fields(section)
+            if split is None:
+                return None
+            raw, fields = split
+            if len(raw) > limits.max_headers:
                 return None
         if len(request_line) > limits.max_line_size:
             return None
@@ -424,15 +417,8 @@ class HttpRequestParser:
         if parsed is None:
             return None
         method, target, version, url = parsed
-        headers = CIMultiDictProxy(
-            CIMultiDict(
-                [
-                    (name.decode("ascii"), value.decode("utf-8", "surrogateescape"))
-                    for name, value in fields
-                ]
-            )
-        )
-        return self._interpret(method, target, version, headers, tuple(fields), url)
+        headers = CIMultiDictProxy(CIMultiDict(fields))
+        return self._interpret(method, target, version, headers, raw, url)
 
     def _parse_head_strictly(self, head: bytes) -> RawRequestMessage:
         """The reference path: every rule checked in order, each failure its own error."""

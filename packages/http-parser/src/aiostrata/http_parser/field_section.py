@@ -1,0 +1,106 @@
+"""The request parser's fast path through a head's field section.
+
+:func:`split_valid_fields` returns the fields of a section only when every line of
+it is a valid field line (RFC 9112 5, RFC 9110 5.5): a token name, the colon with no
+whitespace before it, optional whitespace, a value of VCHAR, obs-text, SP and HTAB
+that starts and ends with a visible byte, optional whitespace. Anything else (a bare
+CR or LF, a CTL, obs-fold, a missing colon, whitespace before it) gives ``None``,
+and the caller's strict path says why. Limits are the caller's to check.
+
+Field lines repeat from request to request (Host, User-Agent, Accept, ...), so each
+line's split is kept in a bounded cache keyed by its exact bytes: an entry exists only
+for bytes that passed the regex above, so a hit is a valid line, and any other bytes
+are checked again. The cache holds at most ``_CACHE_SIZE`` lines of at most
+``_CACHED_LINE_LENGTH`` bytes each; when full it is emptied and starts over.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+__all__ = ("split_valid_fields",)
+
+# One field line, validated and split in one pass. Anchored at line starts (MULTILINE);
+# every quantifier is greedy or possessive, so a line is matched or refused in time
+# linear in its length. A section whose match count equals its LF count is valid line
+# by line: matches start at line starts and cannot cross a CR or LF, so each one ends
+# at the CRLF of the line it started on.
+_FIELD_LINE: Final = re.compile(
+    rb"^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*+"
+    rb"((?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)[ \t]*\r\n",
+    re.MULTILINE,
+)
+
+RawField = tuple[bytes, bytes]
+Field = tuple[str, str]
+_Entry = tuple[RawField, Field]
+
+_CACHE: Final[dict[bytes, _Entry]] = {}
+_CACHE_SIZE: Final = 512
+_CACHED_LINE_LENGTH: Final = 200
+# With more misses than this, one regex pass over the whole section beats one per line.
+_MISSES_LINE_BY_LINE: Final = 3
+
+
+def split_valid_fields(section: bytes) -> tuple[tuple[RawField, ...], tuple[Field, ...]] | None:
+    """The raw and decoded fields of a valid field section, else ``None``.
+
+    ``section`` is the head after the request line's CRLF, without the head's final
+    CRLFCRLF. Raw fields are the name and the value without its surrounding whitespace;
+    decoded ones are the name in ASCII and the value in UTF-8 with surrogateescape.
+    """
+    lines = section.split(b"\r\n")
+    cached: list[_Entry | None] = list(map(_CACHE.get, lines))
+    misses = cached.count(None)
+    if not misses:
+        entries: list[_Entry] | None = cached  # type: ignore[assignment]
+    elif misses > _MISSES_LINE_BY_LINE:
+        entries = _split_section(section, lines)
+    else:
+        entries = _fill_misses(lines, cached)
+    if entries is None:
+        return None
+    raw, fields = zip(*entries, strict=True)
+    return raw, fields
+
+
+def _entry(name: bytes, value: bytes) -> _Entry:
+    return (name, value), (name.decode("ascii"), value.decode("utf-8", "surrogateescape"))
+
+
+def _split_section(section: bytes, lines: list[bytes]) -> list[_Entry] | None:
+    block = section + b"\r\n"
+    matches = _FIELD_LINE.findall(block)
+    if len(matches) != block.count(b"\n"):
+        return None
+    # Every line matched whole, and no CR or LF is left outside the CRLFs: the matches
+    # are the lines, in order.
+    entries = [_entry(name, value) for name, value in matches]
+    if len(_CACHE) + len(lines) > _CACHE_SIZE:
+        _CACHE.clear()
+        if len(lines) > _CACHE_SIZE:
+            return entries
+    if max(map(len, lines)) <= _CACHED_LINE_LENGTH:
+        _CACHE.update(zip(lines, entries, strict=True))
+    else:
+        for line, entry in zip(lines, entries, strict=True):
+            if len(line) <= _CACHED_LINE_LENGTH:
+                _CACHE[line] = entry
+    return entries
+
+
+def _fill_misses(lines: list[bytes], entries: list[_Entry | None]) -> list[_Entry] | None:
+    filled: list[_Entry] = []
+    for line, entry in zip(lines, entries, strict=True):
+        if entry is None:
+            match = _FIELD_LINE.fullmatch(line + b"\r\n")
+            if match is None:
+                return None
+            entry = _entry(match[1], match[2])
+            if len(line) <= _CACHED_LINE_LENGTH:
+                if len(_CACHE) >= _CACHE_SIZE:
+                    _CACHE.clear()
+                _CACHE[line] = entry
+        filled.append(entry)
+    return filled
