@@ -33,6 +33,7 @@ from aiostrata.http_parser import (
 from aiostrata.web_response import UpgradedReceiver
 
 from .flow_control import FlowControl
+from .lifecycle import HasLifecycle, Lifecycle
 
 __all__ = ("RequestIntake",)
 
@@ -40,7 +41,7 @@ _MAX_UPGRADE_BUFFER: Final = 2**16
 QueuedItem = tuple[RawRequestMessage, StreamReader] | HttpProcessingError
 
 
-class RequestIntake(FlowControl):
+class RequestIntake(FlowControl, HasLifecycle):
     """The input half of ``RequestHandler`` (a mixin; the state is the handler's)."""
 
     _parser: HttpRequestParser
@@ -112,7 +113,7 @@ class RequestIntake(FlowControl):
     def _on_event(self, event: object) -> None:
         if isinstance(event, RequestHead):
             message = event.message
-            if self._close:
+            if self._lifecycle is not Lifecycle.OPEN:
                 # Shutting down or closing: requests not yet received are not taken.
                 self._payload = None
                 return
@@ -130,7 +131,7 @@ class RequestIntake(FlowControl):
                     # body is not read, so the connection closes after the answer.
                     self._payload = None
                     self._messages.append(exc)
-                    self._close = True
+                    self._advance(Lifecycle.DRAINING)
                     self._cancel_keepalive()
                     self._wake()
                     return
@@ -154,14 +155,14 @@ class RequestIntake(FlowControl):
                 return
             self._upgraded_buffer.extend(event.data)
             if len(self._upgraded_buffer) > _MAX_UPGRADE_BUFFER:
-                self._close = True
+                self._advance(Lifecycle.DRAINING)
                 self.pause_reading()
         elif isinstance(event, ParseError):
             if self._payload is not None:
                 self._payload.set_exception(event.error)
                 self._payload = None
             self._messages.append(event.error)
-            self._close = True
+            self._advance(Lifecycle.DRAINING)
             self._cancel_keepalive()
             self._wake()
 

@@ -43,6 +43,7 @@ from .error_pages import parse_error_page
 from .failures import FailureHandling
 from .inline_driver import INLINE_AVAILABLE, NOT_STARTED, Suspended, resume, start_inline
 from .intake import RequestIntake
+from .lifecycle import Lifecycle
 from .lingering import discard_unread_body
 from .log import access_logger, server_logger
 
@@ -119,9 +120,8 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
         self._keepalive_handle: asyncio.TimerHandle | None = None
         self._idle_since: float | None = None
         self._request_in_progress = False
-        self._close = False  # finish in-flight work, then close
+        self._lifecycle = Lifecycle.OPEN  # only moves forward: see lifecycle.py
         self._shutting_down = False  # close() or shutdown(): answers say Connection: close
-        self._force_close = False  # close now
         # Reading pauses for two independent reasons; it resumes only when neither holds.
         self._paused_for_body = False  # the current body stream is above its high-water mark
         self._paused_for_backlog = False  # max_pipelined requests are waiting
@@ -140,7 +140,6 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
         # waits is handed to the connection's task as ``_suspended``.
         self._context = contextvars.copy_context()
         self._suspended: Suspended | None = None
-        self._stop_serving = False  # a request ended the connection: the task closes it
 
     def __repr__(self) -> str:
         state = "connected" if self._transport is not None else "disconnected"
@@ -175,7 +174,7 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
     def connection_lost(self, exc: BaseException | None) -> None:
         self._manager.connection_lost(self, exc)
         self._transport = None
-        self._force_close = True
+        self._lifecycle = Lifecycle.CLOSING
         self._cancel_keepalive()
         if self._linger_handle is not None:
             self._linger_handle.cancel()
@@ -195,7 +194,7 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
             task.cancel()
 
     def data_received(self, data: bytes) -> None:
-        if self._force_close:
+        if self._lifecycle is Lifecycle.CLOSING:
             return
         receiver = self._upgraded_receiver
         if receiver is not None:
@@ -218,7 +217,7 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
             self._end_of_input()
         # else: _parse() ends the input once the held-back requests are parsed
         if not self._request_in_progress and not self._messages and not self._parser.holding_back:
-            self._force_close = True
+            self._lifecycle = Lifecycle.CLOSING
             self._wake()
         # Otherwise the serving task stops once the queue is empty and the input has
         # ended (not through _close, which would refuse the requests held back).
@@ -266,21 +265,21 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
 
     def close(self) -> None:
         """Close after the request in progress (if any) is answered."""
-        self._close = True
+        self._advance(Lifecycle.DRAINING)
         self._shutting_down = True
         if not self._request_in_progress and not self._messages:
             self._wake()
 
     def force_close(self) -> None:
         """Close now."""
-        self._force_close = True
+        self._lifecycle = Lifecycle.CLOSING
         self._wake()
         if self._transport is not None:
             self._transport.close()
 
     async def shutdown(self, timeout: float | None = 15.0) -> None:
         """Stop taking requests, let the one in flight finish within ``timeout``, close."""
-        self._close = True
+        self._advance(Lifecycle.DRAINING)
         self._shutting_down = True
         self._cancel_keepalive()
         self._wake()
@@ -323,7 +322,7 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
         parser refused, or the end of the connection.
         """
         loop, messages = self._loop, self._messages
-        while messages and not (self._force_close or self._stop_serving):
+        while messages and self._lifecycle < Lifecycle.DONE:
             item = messages[0]
             if isinstance(item, HttpProcessingError):
                 break  # answered by the task, which then closes
@@ -335,26 +334,24 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
             try:
                 finished, outcome = start_inline(coro, loop, task, self._context.copy())
             except asyncio.CancelledError:
-                self._stop_serving = True
+                self._advance(Lifecycle.DONE)
                 break
             except Exception:
                 self.logger.exception("Unhandled error in the connection task")
-                self._stop_serving = True
+                self._advance(Lifecycle.DONE)
                 break
             if not finished:
                 self._suspended = cast(Suspended, outcome)
                 break
             if not outcome:
-                self._stop_serving = True
+                self._advance(Lifecycle.DONE)
                 break
             if not messages:
                 self._schedule_keepalive()
         if (
             messages
             or self._suspended is not None
-            or self._stop_serving
-            or self._force_close
-            or self._close
+            or self._lifecycle is not Lifecycle.OPEN
             or self._input_ended
         ):
             self._wake()
@@ -363,12 +360,12 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
         """The connection's task: what cannot be answered inline, and the close at the end."""
         loop = self._loop
         try:
-            while not (self._force_close or self._stop_serving):
+            while self._lifecycle < Lifecycle.DONE:
                 suspended = self._take_suspended()
                 if suspended is not None:
                     keep = await resume(suspended)
                 elif not self._messages:
-                    if self._close or self._input_ended:
+                    if self._lifecycle is not Lifecycle.OPEN or self._input_ended:
                         break
                     self._waiter = loop.create_future()
                     try:
@@ -383,7 +380,7 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
                         continue
                 else:
                     item = self._messages.popleft()
-                    if self._paused_for_backlog and not self._force_close:
+                    if self._paused_for_backlog and self._lifecycle is not Lifecycle.CLOSING:
                         self._parse(b"")  # room again: parse what was held back
                     if isinstance(item, HttpProcessingError):
                         await self._answer_parse_error(item)
@@ -428,7 +425,7 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
         ):
             transport.close()
             return
-        self._force_close = True  # data_received discards from now on
+        self._lifecycle = Lifecycle.CLOSING  # data_received discards from now on
         self._paused_for_body = self._paused_for_backlog = False
         self._apply_reading_state()  # keep reading, so the input drains
         transport.write_eof()
@@ -492,7 +489,7 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
             self._current_request = None
         if not (
             sent
-            and not self._force_close
+            and self._lifecycle is not Lifecycle.CLOSING
             and response.keep_alive
             and not message.should_close
             and not message.upgrade
