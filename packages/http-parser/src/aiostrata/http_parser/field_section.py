@@ -16,8 +16,10 @@ are checked again. The cache holds at most ``_CACHE_SIZE`` lines of at most
 
 from __future__ import annotations
 
+import operator
 import re
-from typing import Final
+from collections.abc import Sequence
+from typing import Final, cast
 
 __all__ = ("split_valid_fields",)
 
@@ -34,6 +36,7 @@ _FIELD_LINE: Final = re.compile(
 
 RawField = tuple[bytes, bytes]
 Field = tuple[str, str]
+SplitFields = tuple[tuple[RawField, ...], Sequence[Field]]
 _Entry = tuple[RawField, Field]
 
 _CACHE: Final[dict[bytes, _Entry]] = {}
@@ -41,66 +44,66 @@ _CACHE_SIZE: Final = 512
 _CACHED_LINE_LENGTH: Final = 200
 # With more misses than this, one regex pass over the whole section beats one per line.
 _MISSES_LINE_BY_LINE: Final = 3
+_RAW: Final = operator.itemgetter(0)
+_DECODED: Final = operator.itemgetter(1)
 
 
-def split_valid_fields(section: bytes) -> tuple[tuple[RawField, ...], tuple[Field, ...]] | None:
+def split_valid_fields(section: bytes, max_misses: int | None = None) -> SplitFields | None:
     """The raw and decoded fields of a valid field section, else ``None``.
 
     ``section`` is the head after the request line's CRLF, without the head's final
     CRLFCRLF. Raw fields are the name and the value without its surrounding whitespace;
     decoded ones are the name in ASCII and the value in UTF-8 with surrogateescape.
+    With ``max_misses``, also ``None`` when more lines than that are not in the cache
+    (for a caller with another way to split them).
     """
     lines = section.split(b"\r\n")
-    cached: list[_Entry | None] = list(map(_CACHE.get, lines))
-    misses = cached.count(None)
-    if not misses:
-        entries: list[_Entry] | None = cached  # type: ignore[assignment]
-    elif misses > _MISSES_LINE_BY_LINE:
-        entries = _split_section(section, lines)
-    else:
-        entries = _fill_misses(lines, cached)
-    if entries is None:
-        return None
-    raw, fields = zip(*entries, strict=True)
-    return raw, fields
-
-
-def _entry(name: bytes, value: bytes) -> _Entry:
-    return (name, value), (name.decode("ascii"), value.decode("utf-8", "surrogateescape"))
-
-
-def _split_section(section: bytes, lines: list[bytes]) -> list[_Entry] | None:
-    block = section + b"\r\n"
-    matches = _FIELD_LINE.findall(block)
-    if len(matches) != block.count(b"\n"):
-        return None
-    # Every line matched whole, and no CR or LF is left outside the CRLFs: the matches
-    # are the lines, in order.
-    entries = [_entry(name, value) for name, value in matches]
-    if len(_CACHE) + len(lines) > _CACHE_SIZE:
-        _CACHE.clear()
-        if len(lines) > _CACHE_SIZE:
-            return entries
-    if max(map(len, lines)) <= _CACHED_LINE_LENGTH:
-        _CACHE.update(zip(lines, entries, strict=True))
-    else:
-        for line, entry in zip(lines, entries, strict=True):
-            if len(line) <= _CACHED_LINE_LENGTH:
-                _CACHE[line] = entry
-    return entries
-
-
-def _fill_misses(lines: list[bytes], entries: list[_Entry | None]) -> list[_Entry] | None:
-    filled: list[_Entry] = []
-    for line, entry in zip(lines, entries, strict=True):
-        if entry is None:
+    entries: list[_Entry | None] = list(map(_CACHE.get, lines))
+    misses = entries.count(None)
+    if misses:
+        if max_misses is not None and misses > max_misses:
+            return None
+        if misses > _MISSES_LINE_BY_LINE:
+            return _split_section(section, lines)
+        index = -1
+        for _ in range(misses):
+            index = entries.index(None, index + 1)
+            line = lines[index]
             match = _FIELD_LINE.fullmatch(line + b"\r\n")
             if match is None:
                 return None
-            entry = _entry(match[1], match[2])
+            name, value = match.groups()
+            entry = entries[index] = (
+                (name, value),
+                (name.decode("ascii"), value.decode("utf-8", "surrogateescape")),
+            )
             if len(line) <= _CACHED_LINE_LENGTH:
                 if len(_CACHE) >= _CACHE_SIZE:
                     _CACHE.clear()
                 _CACHE[line] = entry
-        filled.append(entry)
-    return filled
+    found = cast(list[_Entry], entries)  # every None was replaced, or we returned
+    return tuple(map(_RAW, found)), list(map(_DECODED, found))
+
+
+def _split_section(section: bytes, lines: list[bytes]) -> SplitFields | None:
+    block = section + b"\r\n"
+    matches: list[RawField] = _FIELD_LINE.findall(block)
+    if len(matches) != block.count(b"\n"):
+        return None
+    # Every line matched whole, and no CR or LF is left outside the CRLFs: the matches
+    # are the lines, in order.
+    raw = tuple(matches)
+    fields = [
+        (name.decode("ascii"), value.decode("utf-8", "surrogateescape")) for name, value in raw
+    ]
+    if len(_CACHE) + len(lines) > _CACHE_SIZE:
+        _CACHE.clear()
+        if len(lines) > _CACHE_SIZE:
+            return raw, fields
+    if max(map(len, lines)) <= _CACHED_LINE_LENGTH:
+        _CACHE.update(zip(lines, zip(raw, fields, strict=True), strict=True))
+    else:
+        for line, entry in zip(lines, zip(raw, fields, strict=True), strict=True):
+            if len(line) <= _CACHED_LINE_LENGTH:
+                _CACHE[line] = entry
+    return raw, fields

@@ -398,7 +398,7 @@ class HttpRequestParser:
         if line_end == -1:
             request_line = head
             raw: tuple[tuple[bytes, bytes], ...] = ()
-            fields: tuple[tuple[str, str], ...] = ()
+            fields: Sequence[tuple[str, str]] = ()
         else:
             request_line = head[:line_end]
             section = head[line_end + 2 :]
