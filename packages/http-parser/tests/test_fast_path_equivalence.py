@@ -41,7 +41,11 @@ LIMITS = st.sampled_from([ParserLimits(), SMALL])
 
 
 class StrictParser(HttpRequestParser):
-    """The pure-Python parser with the fast path switched off: the reference."""
+    """The pure-Python parser with the fast paths switched off: the reference."""
+
+    def feed_data(self, data: bytes, *, max_heads: int | None = None) -> list[Event]:
+        # Not bytes: never the lone-head shortcut, always the general loop.
+        return super().feed_data(bytearray(data), max_heads=max_heads)  # type: ignore[arg-type]
 
     def _parse_message_head(self, head: bytes) -> RawRequestMessage:
         return self._parse_head_strictly(head)
@@ -280,3 +284,66 @@ def test_the_field_line_cache_stays_bounded() -> None:
     long_line = b"X: " + b"v" * field_section._CACHED_LINE_LENGTH
     parser._parse_message_head(b"GET / HTTP/1.1\r\nHost: a\r\n" + long_line)
     assert long_line not in field_section._CACHE
+
+
+# -- one whole head fed alone (feed_data's shortcut) -----------------------------------------------
+
+LONE = b"GET / HTTP/1.1\r\nHost: a\r\n\r\n"
+
+
+def test_a_lone_head_is_held_back_at_max_heads_zero() -> None:
+    parser = new_parser()
+    assert parser.feed_data(LONE, max_heads=0) == []
+    held = parser.holding_back
+    events = parser.feed_data(b"", max_heads=1)
+    assert [type(e) for e in events] == [RequestHead, MessageComplete]
+    assert (held, parser.holding_back, parser.idle) == (True, False, True)
+
+
+@pytest.mark.parametrize("kind", [bytes, bytearray, memoryview])
+def test_a_lone_head_gives_the_same_events_whatever_the_buffer_type(kind: type) -> None:
+    expected = events_signature(StrictParser().feed_data(LONE))
+    assert events_signature(new_parser().feed_data(kind(LONE))) == expected
+
+
+def test_a_lone_head_after_a_partial_one_is_parsed_as_one_stream() -> None:
+    parser = new_parser()
+    assert parser.feed_data(LONE[:10]) == []
+    assert events_signature(parser.feed_data(LONE[10:])) == events_signature(
+        StrictParser().feed_data(LONE)
+    )
+
+
+def test_a_lone_head_with_a_body_waits_for_it() -> None:
+    parser = new_parser()
+    events = parser.feed_data(b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n")
+    assert [type(e) for e in events] == [RequestHead]
+    assert parser.feed_data(b"ok") == [BodyData(b"ok"), MessageComplete()]
+
+
+def test_a_lone_broken_head_ends_the_stream() -> None:
+    parser = new_parser()
+    events = parser.feed_data(b"GET / HTTP/1.1\r\n\r\n")
+    assert isinstance(events[-1], ParseError)
+    assert events[-1].error.message == "Missing Host header"
+    assert parser.done
+    assert parser.feed_data(LONE) == []
+    assert parser.feed_eof() == []
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_a_lone_head_at_and_over_max_head_size(extra: int) -> None:
+    limits = ParserLimits(max_head_size=len(LONE) - extra)
+    events = new_parser(limits).feed_data(LONE)
+    assert events_signature(events) == events_signature(StrictParser(limits).feed_data(LONE))
+    assert isinstance(events[-1], ParseError) == bool(extra)
+
+
+def test_empty_lines_before_a_lone_head_still_count() -> None:
+    limits = ParserLimits(max_empty_lines=1)
+    assert [type(e) for e in new_parser(limits).feed_data(b"\r\n" + LONE)] == [
+        RequestHead,
+        MessageComplete,
+    ]
+    events = new_parser(limits).feed_data(b"\r\n\r\n" + LONE)
+    assert [type(e) for e in events] == [ParseError]

@@ -82,6 +82,7 @@ _KNOWN_VERSIONS: Final = {b"HTTP/1.1": HttpVersion11, b"HTTP/1.0": HttpVersion10
 _HEAD, _BODY_LENGTH, _CHUNK_SIZE, _CHUNK_DATA, _CHUNK_CRLF, _TRAILERS, _UPGRADED, _DONE = range(8)
 
 
+_DEFAULT_LIMITS: Final = ParserLimits()  # frozen: one for every parser given none
 _COMPLETE: Final = MessageComplete()  # immutable: one for every message without trailers
 _CACHED_TARGET_LENGTH: Final = 256
 _CACHED_TOKENS_LENGTH: Final = 128
@@ -230,7 +231,7 @@ class HttpRequestParser:
     """Incremental request parser: ``feed_data(bytes) -> list[Event]``."""
 
     def __init__(self, limits: ParserLimits | None = None) -> None:
-        self.limits = limits if limits is not None else ParserLimits()
+        self.limits = limits if limits is not None else _DEFAULT_LIMITS
         self._buf = b""
         self._state = _HEAD
         self._remaining = 0  # body bytes left (length) or chunk bytes left
@@ -283,6 +284,15 @@ class HttpRequestParser:
         many heads were returned, and keep the rest buffered: a caller with a
         bounded queue of pipelined requests feeds ``b""`` later, when it has room.
         """
+        if self._state == _HEAD and not self._buf and type(data) is bytes and max_heads != 0:
+            # The common case, one whole head and nothing after it: no loop, no buffer.
+            end = data.find(b"\r\n\r\n")
+            if (
+                end > 0
+                and end + 4 == len(data) <= self.limits.max_head_size
+                and not data.startswith(b"\r\n")  # empty lines first: the loop counts them
+            ):
+                return self._parse_lone_head(data, end)
         if self._state == _DONE:
             return []
         if self._state == _UPGRADED:
@@ -330,6 +340,18 @@ class HttpRequestParser:
             events.append(ParseError(exc))
             return events
         self._buf = buf[pos:] if pos < len(buf) else b""
+        return events
+
+    def _parse_lone_head(self, data: bytes, end: int) -> list[Event]:
+        """:meth:`feed_data` for bytes that are exactly one head (``end``: its CRLFCRLF)."""
+        self._holding_back = False
+        self._empty_lines = 0
+        events: list[Event] = []
+        try:
+            self._start_body(self._parse_message_head(data[:end]), events)
+        except HttpProcessingError as exc:
+            self._state = _DONE
+            events.append(ParseError(exc))
         return events
 
     # -- head --------------------------------------------------------------
