@@ -21,13 +21,6 @@ _TOKEN: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _UNSAFE_VALUE: Final = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
-# A status line and "name: value" lines, none with CR, LF, NUL or another CTL but HTAB.
-_SAFE_HEAD: Final = re.compile(
-    r"[^\x00-\x08\x0a-\x1f\x7f]*\r\n"
-    r"(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+: [^\x00-\x08\x0a-\x1f\x7f]*\r\n)*\r\n"
-)
-
-
 class UnsafeHeaderError(ValueError):
     """A header name, value or reason phrase would corrupt the message framing."""
 
@@ -42,30 +35,56 @@ def check_reason(reason: str) -> str:
 def encode_head(status_line: str, headers: Iterable[tuple[str, str]]) -> bytes:
     """Encode a status line and header fields, ending with the empty line.
 
-    The whole head is checked by one regex pass; only a head that fails it is
-    walked field by field, to say which part is unsafe.
+    Each line is checked once and then remembered (a bounded cache): the same few
+    status lines and fields (``Content-Type: text/plain; charset=utf-8``, this
+    second's ``Date``, ``Server``) make up nearly every head, so most heads are a
+    few dictionary hits and one join, with no formatting and no regex pass.
     """
-    fields = list(headers)
-    head = "\r\n".join([status_line, *[f"{name}: {value}" for name, value in fields], "\r\n"])
-    # The line count matters as much as the shape: a value holding "\r\nSet-Cookie: x"
-    # would make a well-formed head with one line too many (response splitting).
-    if head.count("\r\n") == len(fields) + 2 and _SAFE_HEAD.fullmatch(head):
-        return head.encode("utf-8", "surrogateescape")
-    return _encode_head_checked(status_line, fields)
+    cache = _LINE_CACHE
+    first = cache.get(status_line)
+    if first is None:
+        first = _remember(status_line, _encoded_status_line(status_line))
+    lines = [first]
+    for field in headers:
+        try:
+            line = cache.get(field)
+        except TypeError:  # a value that cannot be hashed: encoded, never cached
+            line = _encoded_field(*field)
+        if line is None:
+            line = _remember(field, _encoded_field(*field))
+        lines.append(line)
+    lines.append(b"\r\n")
+    return b"".join(lines)
 
 
-def _encode_head_checked(status_line: str, headers: Iterable[tuple[str, str]]) -> bytes:
+# str (status line) or (name, value) -> the checked line with its CRLF, bounded.
+_LINE_CACHE: dict[object, bytes] = {}
+_LINE_CACHE_SIZE: Final = 4096
+_CACHED_VALUE_LENGTH: Final = 256
+
+
+def _remember(key: str | tuple[str, str], line: bytes) -> bytes:
+    """Keep short lines for next time; start over rather than grow without bound."""
+    if len(line) <= _CACHED_VALUE_LENGTH:
+        if len(_LINE_CACHE) >= _LINE_CACHE_SIZE:
+            _LINE_CACHE.clear()
+        _LINE_CACHE[key] = line
+    return line
+
+
+def _encoded_status_line(status_line: str) -> bytes:
     if _UNSAFE_VALUE.search(status_line):
         raise UnsafeHeaderError(f"status line contains control characters: {status_line!r}")
-    lines = [status_line]
-    for name, value in headers:
-        if not _TOKEN.fullmatch(name):
-            raise UnsafeHeaderError(f"invalid header name: {name!r}")
-        if _UNSAFE_VALUE.search(value):
-            raise UnsafeHeaderError(f"invalid value for header {name}: {value!r}")
-        lines.append(f"{name}: {value}")
-    lines.append("\r\n")
-    return "\r\n".join(lines).encode("utf-8", "surrogateescape")
+    return status_line.encode("utf-8", "surrogateescape") + b"\r\n"
+
+
+def _encoded_field(name: object, value: object) -> bytes:
+    if not isinstance(name, str) or not _TOKEN.fullmatch(name):
+        raise UnsafeHeaderError(f"invalid header name: {name!r}")
+    text = f"{value}"
+    if _UNSAFE_VALUE.search(text):
+        raise UnsafeHeaderError(f"invalid value for header {name}: {text!r}")
+    return f"{name}: {text}\r\n".encode("utf-8", "surrogateescape")
 
 
 def serialize_head(
