@@ -135,6 +135,19 @@ def test_responses_are_dict_like_for_sharing_state() -> None:
         _ = response["user"]
 
 
+def test_a_fresh_response_reads_as_an_empty_mapping() -> None:
+    response = Response()
+    assert list(response) == []
+    assert "user" not in response
+    with pytest.raises(KeyError):
+        _ = response["user"]
+    with pytest.raises(KeyError):
+        del response["user"]
+    assert response.setdefault("user", "bob") == "bob"
+    assert dict(response) == {"user": "bob"}
+    assert dict(Response()) == {}  # state is never shared between responses
+
+
 def test_empty_response_is_truthy() -> None:
     assert StreamResponse()
     assert Response()

@@ -74,7 +74,6 @@ class StreamResponse(MutableMapping[str, Any]):
     ) -> None:
         self._status, self._reason = validate_status(status, reason)
         self._headers: CIMultiDict[str] = CIMultiDict() if headers is None else CIMultiDict(headers)
-        self._state: dict[str, Any] = {}
 
     # The rest of the state starts as these class-level defaults and becomes an instance
     # attribute only when set: a response built and sent on the hot path stores far fewer.
@@ -90,6 +89,8 @@ class StreamResponse(MutableMapping[str, Any]):
     _eof_sent = False
     _body_length = 0
     _parsed_content_type: tuple[str | None, str, dict[str, str]] | None = None
+    # The response's own dict-like state, made on the first item set: most responses have none.
+    _state: dict[str, Any] | None = None
 
     # -- status line -----------------------------------------------------------------------
 
@@ -510,19 +511,25 @@ class StreamResponse(MutableMapping[str, Any]):
         return f"<{self.__class__.__name__} {self.reason} {info}>"
 
     def __getitem__(self, key: str) -> Any:
+        if self._state is None:
+            raise KeyError(key)
         return self._state[key]
 
     def __setitem__(self, key: str, value: Any) -> None:
+        if self._state is None:
+            self._state = {}
         self._state[key] = value
 
     def __delitem__(self, key: str) -> None:
+        if self._state is None:
+            raise KeyError(key)
         del self._state[key]
 
     def __len__(self) -> int:
-        return len(self._state)
+        return 0 if self._state is None else len(self._state)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._state)
+        return iter(() if self._state is None else self._state)
 
     def __hash__(self) -> int:
         return hash(id(self))
