@@ -174,3 +174,25 @@ def test_send_frame_is_a_coroutine_without_awaits_on_the_usual_path() -> None:
         coroutine.send(None)  # finished at once: it never suspended
     assert connection.wire() == b"\x81\x01x"
     assert asyncio.iscoroutinefunction(WebSocketWriter.send_frame)
+
+
+def test_the_writer_notices_its_transport_closing_after_the_first_write() -> None:
+    connection = RecordingConnection()
+    writer = WebSocketWriter(connection)
+    assert writer.write_frame(b"a", TEXT) is False
+    connection.recorder.closing = True  # a lost connection's transport says it is closing
+    for send in (
+        lambda: writer.write_frame(b"b", TEXT),
+        lambda: writer.write_frame(b"c", PING),
+        lambda: writer.write_frame(bytearray(b"d"), BINARY),
+    ):
+        with pytest.raises(ConnectionResetError):
+            send()
+    assert connection.wire() == b"\x81\x01a"
+
+
+def test_plain_frames_past_the_limit_count_their_header_too() -> None:
+    busy = _Connection(buffered=10)
+    writer = WebSocketWriter(busy, limit=300)  # type: ignore[arg-type]
+    # 200 bytes take a 4-byte header: 204, then 408 > 300
+    assert [writer.write_frame(b"x" * 200, BINARY) for _ in range(2)] == [False, True]

@@ -254,9 +254,15 @@ class WebSocketWriter:
                 frame = _SHORT_HEADERS[0x80 | opcode][length] + message
             else:
                 frame = _header(0x80 | opcode, 0, length) + message
-        else:
-            frame = self._encoder.encode(message, opcode, compress)
-        return self._write(frame)
+            transport = self._transport
+            if transport is None or transport.is_closing():
+                return self._write(frame)  # the first write, or the error
+            transport.write(frame)
+            self._unflushed += len(frame)
+            if self._unflushed <= self._limit:
+                return False
+            return self._drain_due(transport)
+        return self._write(self._encoder.encode(message, opcode, compress))
 
     def _write(self, frame: bytes) -> bool:
         transport = self._transport
@@ -270,6 +276,10 @@ class WebSocketWriter:
         self._unflushed += len(frame)
         if self._unflushed <= self._limit:
             return False
+        return self._drain_due(transport)
+
+    def _drain_due(self, transport: asyncio.Transport) -> bool:
+        """Past the limit: start counting again, and drain if the transport holds bytes."""
         self._unflushed = 0
         try:
             return transport.get_write_buffer_size() > 0

@@ -135,11 +135,14 @@ class WebSocketInbox:
         if not messages:
             return None
         message = messages.popleft()
-        payload = message.data
-        if payload.__class__ is str or payload.__class__ is bytes:
-            self._size -= len(payload) + _MESSAGE_OVERHEAD
+        if not messages:
+            self._size = 0  # the usual case, without working out what the message cost
         else:
-            self._size -= _MESSAGE_OVERHEAD
+            payload = message.data
+            if payload.__class__ is str or payload.__class__ is bytes:
+                self._size -= len(payload) + _MESSAGE_OVERHEAD
+            else:
+                self._size -= _MESSAGE_OVERHEAD
         if self._paused and self._size <= self._limit // 2:
             self._paused = False
             if not self.ended:

@@ -538,6 +538,8 @@ class WebSocketResponse(StreamResponse):
                         close_wait.set_result(None)
             if message_or_none is None:
                 message = self._input_ended(inbox)
+            elif message_or_none.type is WSMsgType.TEXT or message_or_none.type is WSMsgType.BINARY:
+                return message_or_none
             elif message_or_none.type in _CONTROL_TYPES:
                 handled = await self._handle_control(message_or_none)
                 message = handled if handled is not None else await self.receive()
