@@ -165,10 +165,10 @@ class WebSocketReader:
                     if length:
                         # the masking key and the payload in one integer, key in the low bits
                         keyed = _from_bytes(data[2:], "little")
-                        payload = (
-                            ((keyed >> 32) ^ ((keyed & 0xFFFFFFFF) * _KEY_REPEAT[length]))
-                            & _LOW_BYTES[length]
-                        ).to_bytes(length, "little")
+                        unmasked = (keyed >> 32) ^ ((keyed & 0xFFFFFFFF) * _KEY_REPEAT[length])
+                        if length & 3:  # the repeated key overshoots: cut it to the payload
+                            unmasked &= _LOW_BYTES[length]
+                        payload = unmasked.to_bytes(length, "little")
                     if first == 0x82:
                         return [_new_tuple(WSMessage, (WSMsgType.BINARY, payload, ""))]
                     try:
@@ -263,10 +263,10 @@ class WebSocketReader:
                     payload = b""
                     if length:
                         keyed = _from_bytes(data[start - 4 : stop], "little")
-                        payload = (
-                            ((keyed >> 32) ^ ((keyed & 0xFFFFFFFF) * _KEY_REPEAT[length]))
-                            & _LOW_BYTES[length]
-                        ).to_bytes(length, "little")
+                        unmasked = (keyed >> 32) ^ ((keyed & 0xFFFFFFFF) * _KEY_REPEAT[length])
+                        if length & 3:
+                            unmasked &= _LOW_BYTES[length]
+                        payload = unmasked.to_bytes(length, "little")
                 else:
                     payload = apply_mask(data[start:stop], mask)
                 if first == 0x81:

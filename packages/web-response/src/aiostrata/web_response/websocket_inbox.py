@@ -70,7 +70,8 @@ class WebSocketInbox:
         self._loop = loop
         self._limit = limit
         self._on_data = on_data
-        self._messages: collections.deque[WSMessage] = collections.deque()
+        # Read-only outside: a reader may test it before calling get_nowait().
+        self.messages: collections.deque[WSMessage] = collections.deque()
         self._size = 0
         self._paused = False
         self.ended = False  # no more bytes can arrive (EOF or connection lost)
@@ -93,7 +94,7 @@ class WebSocketInbox:
         if not messages:
             return
         size = self._size
-        append = self._messages.append
+        append = self.messages.append
         for message in messages:
             payload = message.data
             if payload.__class__ is str or payload.__class__ is bytes:
@@ -122,7 +123,7 @@ class WebSocketInbox:
 
     def put(self, message: WSMessage) -> None:
         """Queue a message: parsed from the wire, or a local state (CLOSING, ERROR)."""
-        self._messages.append(message)
+        self.messages.append(message)
         self._size += _size_of(message)
         if not self._paused and self._size > self._limit:
             self._paused = True
@@ -131,7 +132,7 @@ class WebSocketInbox:
 
     def get_nowait(self) -> WSMessage | None:
         """The next queued message, or None when there is none (yet)."""
-        messages = self._messages
+        messages = self.messages
         if not messages:
             return None
         message = messages.popleft()

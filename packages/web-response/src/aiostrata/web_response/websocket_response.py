@@ -524,7 +524,7 @@ class WebSocketResponse(StreamResponse):
         else:
             # receive() inlined for the usual case (open, no timeout): one coroutine
             # frame per message instead of two, on every resumption as well.
-            message_or_none = inbox.get_nowait()
+            message_or_none = inbox.get_nowait() if inbox.messages else None
             if message_or_none is None and not inbox.ended:
                 self._waiting = True
                 try:
