@@ -57,19 +57,68 @@ async def test_messages_of_one_read_are_queued_in_order_and_taken_without_waitin
     assert inbox.queued_bytes == 0
 
 
-async def test_the_waiter_is_woken_by_data_and_by_the_end_of_input() -> None:
+async def test_a_message_for_a_waiting_reader_is_handed_over_unqueued() -> None:
     inbox, _ = _inbox()
     waiter = inbox.wait()
     assert inbox.wait() is waiter  # one waiter at a time
     inbox.feed_data(_frames(b"x")[:3])  # not a whole frame: nothing to wake for
     assert not waiter.done()
     inbox.feed_data(_frames(b"x")[3:])
-    assert waiter.done()
-    assert inbox.get_nowait() == WSMessage(BINARY, b"x", "")
+    assert waiter.result() == WSMessage(BINARY, b"x", "")
+    assert not inbox.messages
+    assert inbox.queued_bytes == 0
+
+
+async def test_several_messages_are_queued_and_the_waiter_told_to_look() -> None:
+    inbox, _ = _inbox()
+    waiter = inbox.wait()
+    inbox.feed_data(_frames(b"a", b"b"))
+    assert waiter.result() is None
+    assert [inbox.get_nowait(), inbox.get_nowait()] == [
+        WSMessage(BINARY, b"a", ""),
+        WSMessage(BINARY, b"b", ""),
+    ]
+
+
+async def test_the_end_of_input_wakes_the_waiter_with_none() -> None:
+    inbox, _ = _inbox()
     waiter = inbox.wait()
     inbox.feed_eof()
-    assert waiter.done()
+    assert waiter.result() is None
     assert await inbox.read() is None
+
+
+async def test_a_message_handed_to_an_abandoned_waiter_is_given_back_in_order() -> None:
+    inbox, _ = _inbox()
+    waiter = inbox.wait()
+    inbox.feed_data(_frames(b"first"))  # handed over...
+    inbox.feed_data(_frames(b"second"))  # ...and this one queued behind it
+    inbox.give_back(waiter)  # the reader was cancelled before it took "first"
+    assert [await inbox.read(), await inbox.read()] == [
+        WSMessage(BINARY, b"first", ""),
+        WSMessage(BINARY, b"second", ""),
+    ]
+    assert inbox.queued_bytes == 0
+
+
+async def test_a_pending_waiter_given_back_gets_nothing_more() -> None:
+    inbox, _ = _inbox()
+    waiter = inbox.wait()
+    inbox.give_back(waiter)  # e.g. an exception thrown into the waiting reader
+    assert waiter.cancelled()
+    inbox.feed_data(_frames(b"kept"))
+    assert inbox.get_nowait() == WSMessage(BINARY, b"kept", "")
+
+
+async def test_read_survives_cancellation_with_a_message_in_flight() -> None:
+    inbox, _ = _inbox()
+    task = asyncio.create_task(inbox.read())
+    await asyncio.sleep(0)
+    inbox.feed_data(_frames(b"m"))
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert await inbox.read() == WSMessage(BINARY, b"m", "")
 
 
 async def test_reading_pauses_above_the_limit_and_resumes_at_half() -> None:

@@ -45,11 +45,16 @@ def _size_of(message: WSMessage) -> int:
 class WebSocketInbox:
     """A bounded queue of received messages, filled by the connection.
 
-    The path from the socket to the handler is short on purpose: ``feed_data`` (called
-    by the connection's ``data_received``) parses and appends to a deque, and wakes the
-    one reader through a single future; the reader takes messages with
-    :meth:`get_nowait` and waits with ``await inbox.wait()`` only when the deque is
-    empty. No ``asyncio.Queue``, no task per message.
+    The path from the socket to the handler is short on purpose. ``feed_data`` (called
+    by the connection's ``data_received``) parses; when the one reader is waiting and
+    nothing is queued, a message is handed to it as the result of its future, neither
+    queued nor counted; otherwise messages go to a deque and the reader's future is
+    resolved with None, meaning "look in the deque" (:meth:`get_nowait`). No
+    ``asyncio.Queue``, no task per message.
+
+    A reader that stops waiting (cancelled, timed out) gives its future to
+    :meth:`give_back`, so a message handed over in the meantime is queued again at the
+    front, never lost.
 
     ``on_data`` is called for every chunk received, before it is parsed: the heartbeat
     counts any data as a sign of life. :meth:`read` returns None once the input has
@@ -75,7 +80,7 @@ class WebSocketInbox:
         self._size = 0
         self._paused = False
         self.ended = False  # no more bytes can arrive (EOF or connection lost)
-        self._waiter: asyncio.Future[None] | None = None
+        self._waiter: asyncio.Future[WSMessage | None] | None = None
         self.lost_with: BaseException | None = None
 
     @property
@@ -93,6 +98,14 @@ class WebSocketInbox:
         messages = self._reader.feed_data(data)
         if not messages:
             return
+        waiter = self._waiter
+        if waiter is not None:
+            self._waiter = None
+            if not waiter.done():
+                if len(messages) == 1 and not self.messages:
+                    waiter.set_result(messages[0])  # handed over: nothing to queue
+                    return
+                waiter.set_result(None)
         size = self._size
         append = self.messages.append
         for message in messages:
@@ -105,11 +118,6 @@ class WebSocketInbox:
         if size > self._limit and not self._paused:
             self._paused = True
             self._control.pause_reading()
-        waiter = self._waiter
-        if waiter is not None:
-            self._waiter = None
-            if not waiter.done():
-                waiter.set_result(None)
 
     def feed_eof(self) -> None:
         self.ended = True
@@ -139,32 +147,50 @@ class WebSocketInbox:
         if not messages:
             self._size = 0  # the usual case, without working out what the message cost
         else:
-            payload = message.data
-            if payload.__class__ is str or payload.__class__ is bytes:
-                self._size -= len(payload) + _MESSAGE_OVERHEAD
-            else:
-                self._size -= _MESSAGE_OVERHEAD
+            self._size -= _size_of(message)
         if self._paused and self._size <= self._limit // 2:
             self._paused = False
             if not self.ended:
                 self._control.resume_reading()
         return message
 
-    def wait(self) -> asyncio.Future[None]:
-        """A future done when a message is queued or the input ends; await it when
-        :meth:`get_nowait` returned None (one waiter at a time)."""
+    def wait(self) -> asyncio.Future[WSMessage | None]:
+        """A future for the one reader to await when :meth:`get_nowait` returned None.
+
+        Its result is the next message when it was handed over directly, or None when
+        the reader should look again (a message was queued, or the input ended). A
+        reader that stops awaiting it early must pass it to :meth:`give_back`.
+        """
         waiter = self._waiter
         if waiter is None or waiter.done():
             waiter = self._waiter = self._loop.create_future()
         return waiter
 
+    def give_back(self, waiter: asyncio.Future[WSMessage | None]) -> None:
+        """The reader gave up on ``waiter``: requeue, at the front, a message it carried."""
+        if waiter.done() and not waiter.cancelled():
+            message = waiter.result()
+            if message is not None:
+                self.messages.appendleft(message)
+                self._size += _size_of(message)
+        elif self._waiter is waiter:
+            self._waiter = None
+            waiter.cancel()
+
     async def read(self) -> WSMessage | None:
         """The next message; None when the input ended and nothing is left."""
-        while (message := self.get_nowait()) is None:
-            if self.ended:
-                return None
-            await self.wait()
-        return message
+        while True:
+            message = self.get_nowait()
+            if message is not None or self.ended:
+                return message
+            waiter = self.wait()
+            try:
+                message = await waiter
+            except BaseException:
+                self.give_back(waiter)
+                raise
+            if message is not None:
+                return message
 
     def _wake(self) -> None:
         waiter = self._waiter

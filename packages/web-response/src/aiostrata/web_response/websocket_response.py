@@ -429,20 +429,27 @@ class WebSocketResponse(StreamResponse):
                 return WS_CLOSED_MESSAGE
             if self._closing:
                 return WS_CLOSING_MESSAGE
-            message = inbox.get_nowait()
+            message = inbox.get_nowait() if inbox.messages else None
             if message is None and not inbox.ended:
+                # Await the inbox's future directly (no coroutine per wait); its result is
+                # the message itself, or None: then the message is in the inbox's deque.
                 self._waiting = True
+                waiter = inbox.wait()
                 try:
-                    # Await the inbox's future directly: no coroutine per wait.
                     if receive_timeout:
                         async with asyncio.timeout(receive_timeout):
-                            await inbox.wait()
-                            while (message := inbox.get_nowait()) is None and not inbox.ended:
-                                await inbox.wait()
+                            message = await waiter or inbox.get_nowait()
+                            while message is None and not inbox.ended:
+                                waiter = inbox.wait()
+                                message = await waiter or inbox.get_nowait()
                     else:
-                        await inbox.wait()
-                        while (message := inbox.get_nowait()) is None and not inbox.ended:
-                            await inbox.wait()
+                        message = await waiter or inbox.get_nowait()
+                        while message is None and not inbox.ended:
+                            waiter = inbox.wait()
+                            message = await waiter or inbox.get_nowait()
+                except BaseException:
+                    inbox.give_back(waiter)
+                    raise
                 finally:
                     self._waiting = False
                     close_wait = self._close_wait
@@ -527,10 +534,15 @@ class WebSocketResponse(StreamResponse):
             message_or_none = inbox.get_nowait() if inbox.messages else None
             if message_or_none is None and not inbox.ended:
                 self._waiting = True
+                waiter = inbox.wait()
                 try:
-                    await inbox.wait()
-                    while (message_or_none := inbox.get_nowait()) is None and not inbox.ended:
-                        await inbox.wait()
+                    message_or_none = await waiter or inbox.get_nowait()
+                    while message_or_none is None and not inbox.ended:
+                        waiter = inbox.wait()
+                        message_or_none = await waiter or inbox.get_nowait()
+                except BaseException:
+                    inbox.give_back(waiter)
+                    raise
                 finally:
                     self._waiting = False
                     close_wait = self._close_wait
