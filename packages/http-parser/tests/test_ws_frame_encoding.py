@@ -12,6 +12,8 @@ from ws_fakes import RecordingConnection
 from ws_frames import MASK, raw_frame
 
 from aiostrata.http_parser import (
+    DeflateParams,
+    WebSocketClosedError,
     WebSocketFrameEncoder,
     WebSocketReader,
     WebSocketWriter,
@@ -196,3 +198,52 @@ def test_plain_frames_past_the_limit_count_their_header_too() -> None:
     writer = WebSocketWriter(busy, limit=300)  # type: ignore[arg-type]
     # 200 bytes take a 4-byte header: 204, then 408 > 300
     assert [writer.write_frame(b"x" * 200, BINARY) for _ in range(2)] == [False, True]
+
+
+@pytest.mark.parametrize("server", [True, False])
+@pytest.mark.parametrize("deflate", [None, DeflateParams()])
+def test_write_text_and_binary_send_what_write_frame_sends(
+    server: bool, deflate: DeflateParams | None
+) -> None:
+    for size in BOUNDARY_SIZES:
+        payload = b"t" * size
+        wires = []
+        for write in ("write_text", "write_frame"):
+            connection = RecordingConnection()
+            writer = WebSocketWriter(connection, is_server=server, deflate=deflate)
+            for _ in range(2):  # the first write takes the transport, the second is the usual
+                if write == "write_text":
+                    writer.write_text(payload)
+                    writer.write_binary(payload)
+                else:
+                    writer.write_frame(payload, TEXT)
+                    writer.write_frame(payload, BINARY)
+            wires.append(connection.wire())
+        if server:  # a client masks with a fresh key each time: compare what it decodes to
+            assert wires[0] == wires[1]
+        decoded = [
+            WebSocketReader(0, is_server=not server, deflate=deflate).feed_data(wire)
+            for wire in wires
+        ]
+        text, binary = WSMessage(TEXT, payload.decode(), ""), WSMessage(BINARY, payload, "")
+        assert decoded[0] == decoded[1] == [text, binary, text, binary]
+
+
+@pytest.mark.parametrize("closing", ["close", "close frame"])
+async def test_nothing_is_written_after_the_close_frame_on_any_path(closing: str) -> None:
+    connection = RecordingConnection()
+    writer = WebSocketWriter(connection)
+    writer.write_text(b"before")  # the plain path is warm
+    if closing == "close":
+        await writer.close()
+    else:
+        writer.write_frame(b"\x03\xe8", CLOSE)
+    wire = connection.wire()
+    for send in (
+        lambda: writer.write_text(b"late"),
+        lambda: writer.write_binary(b"late"),
+        lambda: writer.write_frame(b"late", TEXT),
+    ):
+        with pytest.raises(WebSocketClosedError):
+            send()
+    assert connection.wire() == wire

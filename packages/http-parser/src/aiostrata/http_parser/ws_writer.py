@@ -55,6 +55,8 @@ _SHORT_HEADERS: Final = {
     for opcode in _WIRE_OPCODES
     for rsv1 in ((0, 0x40) if opcode in _COMPRESSIBLE_OPCODES else (0,))
 }
+_TEXT_HEADERS: Final = _SHORT_HEADERS[0x80 | WSMsgType.TEXT]
+_BINARY_HEADERS: Final = _SHORT_HEADERS[0x80 | WSMsgType.BINARY]
 _PACK_16: Final = struct.Struct("!BBH").pack
 _PACK_64: Final = struct.Struct("!BBQ").pack
 
@@ -215,7 +217,8 @@ class WebSocketWriter:
         # Taken from the connection at the first write. An asyncio transport says it is
         # closing from the moment the connection is lost, so is_closing() is the check.
         self._transport: asyncio.Transport | None = None
-        # TEXT/BINARY frames need no encoder work beyond a header: a server's, uncompressed.
+        # TEXT/BINARY frames need no encoder work beyond a header: a server's, uncompressed,
+        # until the close frame is sent.
         self._plain = is_server and deflate is None
 
     @property
@@ -243,26 +246,53 @@ class WebSocketWriter:
         bytes written since the last drain passed ``limit`` and the transport still
         holds some of them.
         """
-        if (
-            self._plain
-            and (opcode is WSMsgType.TEXT or opcode is WSMsgType.BINARY)
-            and message.__class__ is bytes
-            and not self._encoder.closed
-        ):
-            length = len(message)
-            if length < 126:
-                frame = _SHORT_HEADERS[0x80 | opcode][length] + message
-            else:
-                frame = _header(0x80 | opcode, 0, length) + message
-            transport = self._transport
-            if transport is None or transport.is_closing():
-                return self._write(frame)  # the first write, or the error
+        if opcode is WSMsgType.TEXT:
+            return self.write_text(message, compress)
+        if opcode is WSMsgType.BINARY:
+            return self.write_binary(message, compress)
+        return self._write_encoded(message, opcode, compress)
+
+    def write_text(
+        self, payload: bytes | bytearray | memoryview, compress: int | None = None
+    ) -> bool:
+        """``write_frame(payload, WSMsgType.TEXT, compress)``, with ``payload`` UTF-8."""
+        transport = self._transport
+        if self._plain and payload.__class__ is bytes and transport is not None:
+            # A server's uncompressed frame: a header from the table, one write.
+            length = len(payload)
+            frame = (_TEXT_HEADERS[length] if length < 126 else _header(0x81, 0, length)) + payload
+            if transport.is_closing():
+                raise ConnectionResetError("Cannot write to closing transport")
             transport.write(frame)
             self._unflushed += len(frame)
-            if self._unflushed <= self._limit:
-                return False
-            return self._drain_due(transport)
-        return self._write(self._encoder.encode(message, opcode, compress))
+            return self._unflushed > self._limit and self._drain_due(transport)
+        return self._write_encoded(payload, WSMsgType.TEXT, compress)
+
+    def write_binary(
+        self, payload: bytes | bytearray | memoryview, compress: int | None = None
+    ) -> bool:
+        """``write_frame(payload, WSMsgType.BINARY, compress)``."""
+        transport = self._transport
+        if self._plain and payload.__class__ is bytes and transport is not None:
+            length = len(payload)
+            frame = (
+                _BINARY_HEADERS[length] if length < 126 else _header(0x82, 0, length)
+            ) + payload
+            if transport.is_closing():
+                raise ConnectionResetError("Cannot write to closing transport")
+            transport.write(frame)
+            self._unflushed += len(frame)
+            return self._unflushed > self._limit and self._drain_due(transport)
+        return self._write_encoded(payload, WSMsgType.BINARY, compress)
+
+    def _write_encoded(
+        self, message: bytes | bytearray | memoryview, opcode: int, compress: int | None
+    ) -> bool:
+        """Any frame, through the encoder (which refuses what may not be sent)."""
+        frame = self._encoder.encode(message, opcode, compress)
+        if self._encoder.closed:
+            self._plain = False  # the close frame is out: the encoder refuses the rest
+        return self._write(frame)
 
     def _write(self, frame: bytes) -> bool:
         transport = self._transport
@@ -307,5 +337,7 @@ class WebSocketWriter:
 
     async def close(self, code: int = WSCloseCode.OK, message: bytes | str = b"") -> None:
         """Send the close frame; nothing can be sent after it."""
-        if self._write(self._encoder.close(code, message)):
+        frame = self._encoder.close(code, message)
+        self._plain = False
+        if self._write(frame):
             await self.protocol.writer_drain()

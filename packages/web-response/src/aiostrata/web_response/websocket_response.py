@@ -241,7 +241,7 @@ class WebSocketResponse(StreamResponse):
         writer = self._writer
         if writer is None:
             raise RuntimeError("Call .prepare() first")
-        if writer.write_frame(data.encode("utf-8"), WSMsgType.TEXT, compress):
+        if writer.write_text(data.encode("utf-8"), compress):
             await writer.drain()
 
     async def send_bytes(
@@ -253,7 +253,7 @@ class WebSocketResponse(StreamResponse):
         writer = self._writer
         if writer is None:
             raise RuntimeError("Call .prepare() first")
-        if writer.write_frame(data, WSMsgType.BINARY, compress):
+        if writer.write_binary(data, compress):
             await writer.drain()
 
     async def send_json(
