@@ -213,7 +213,7 @@ class WebSocketWriter:
         self.protocol = protocol
         self._encoder = WebSocketFrameEncoder(is_server=is_server, deflate=deflate)
         self._limit = limit
-        self._unflushed = 0
+        self._room = limit  # bytes that may still be written before a drain is considered
         # Taken from the connection at the first write. An asyncio transport says it is
         # closing from the moment the connection is lost, so is_closing() is the check.
         self._transport: asyncio.Transport | None = None
@@ -264,8 +264,8 @@ class WebSocketWriter:
             if transport.is_closing():
                 raise ConnectionResetError("Cannot write to closing transport")
             transport.write(frame)
-            self._unflushed += len(frame)
-            return self._unflushed > self._limit and self._drain_due(transport)
+            self._room -= len(frame)
+            return self._room < 0 and self._drain_due(transport)
         return self._write_encoded(payload, WSMsgType.TEXT, compress)
 
     def write_binary(
@@ -281,8 +281,8 @@ class WebSocketWriter:
             if transport.is_closing():
                 raise ConnectionResetError("Cannot write to closing transport")
             transport.write(frame)
-            self._unflushed += len(frame)
-            return self._unflushed > self._limit and self._drain_due(transport)
+            self._room -= len(frame)
+            return self._room < 0 and self._drain_due(transport)
         return self._write_encoded(payload, WSMsgType.BINARY, compress)
 
     def _write_encoded(
@@ -303,14 +303,14 @@ class WebSocketWriter:
         if transport.is_closing():
             raise ConnectionResetError("Cannot write to closing transport")
         transport.write(frame)
-        self._unflushed += len(frame)
-        if self._unflushed <= self._limit:
+        self._room -= len(frame)
+        if self._room >= 0:
             return False
         return self._drain_due(transport)
 
     def _drain_due(self, transport: asyncio.Transport) -> bool:
         """Past the limit: start counting again, and drain if the transport holds bytes."""
-        self._unflushed = 0
+        self._room = self._limit
         try:
             return transport.get_write_buffer_size() > 0
         except (AttributeError, NotImplementedError):  # cannot tell: drain to be safe

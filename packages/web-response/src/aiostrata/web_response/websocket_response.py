@@ -102,6 +102,8 @@ class WebSocketResponse(StreamResponse):
         self._writer: WebSocketWriter | None = None
         self._inbox: WebSocketInbox | None = None
         self._heartbeat: Heartbeat | None = None
+        # The inbox while async for may take messages itself: open, no receive timeout.
+        self._open_inbox: WebSocketInbox | None = None
         self._closing = False  # the peer's close frame (or a local close()) was seen
         self._closed = False  # our close frame went out, or the connection was dropped
         self._close_received = False
@@ -162,6 +164,8 @@ class WebSocketResponse(StreamResponse):
         self._compress = writer.compress
         self._writer = writer
         self._inbox = inbox
+        if not self._receive_timeout:
+            self._open_inbox = inbox
         # The head is on its way: from here on the client's bytes are frames.
         connection.set_upgraded_receiver(inbox)
         if self._heartbeat is not None:
@@ -361,12 +365,14 @@ class WebSocketResponse(StreamResponse):
 
     def _set_closing(self, code: int) -> None:
         self._closing = True
+        self._open_inbox = None
         self._close_code = code
         if self._heartbeat is not None:
             self._heartbeat.stop()
 
     def _set_closed(self) -> None:
         self._closed = True
+        self._open_inbox = None
         if self._heartbeat is not None:
             self._heartbeat.stop()
 
@@ -525,8 +531,8 @@ class WebSocketResponse(StreamResponse):
         return self
 
     async def __anext__(self) -> WSMessage:
-        inbox = self._inbox
-        if inbox is None or self._receive_timeout or self._waiting or self._closed or self._closing:
+        inbox = self._open_inbox
+        if inbox is None or self._waiting:
             message = await self.receive()
         else:
             # receive() inlined for the usual case (open, no timeout): one coroutine
