@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import array
 import asyncio
+from collections.abc import Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -183,13 +184,14 @@ def test_the_writer_notices_its_transport_closing_after_the_first_write() -> Non
     writer = WebSocketWriter(connection)
     assert writer.write_frame(b"a", TEXT) is False
     connection.recorder.closing = True  # a lost connection's transport says it is closing
-    for send in (
-        lambda: writer.write_frame(b"b", TEXT),
-        lambda: writer.write_frame(b"c", PING),
-        lambda: writer.write_frame(bytearray(b"d"), BINARY),
-    ):
+    frames: list[tuple[bytes | bytearray, int]] = [
+        (b"b", TEXT),
+        (b"c", PING),
+        (bytearray(b"d"), BINARY),
+    ]
+    for payload, opcode in frames:
         with pytest.raises(ConnectionResetError):
-            send()
+            writer.write_frame(payload, opcode)
     assert connection.wire() == b"\x81\x01a"
 
 
@@ -239,11 +241,12 @@ async def test_nothing_is_written_after_the_close_frame_on_any_path(closing: str
     else:
         writer.write_frame(b"\x03\xe8", CLOSE)
     wire = connection.wire()
-    for send in (
+    sends: list[Callable[[], object]] = [
         lambda: writer.write_text(b"late"),
         lambda: writer.write_binary(b"late"),
         lambda: writer.write_frame(b"late", TEXT),
-    ):
+    ]
+    for send in sends:
         with pytest.raises(WebSocketClosedError):
             send()
     assert connection.wire() == wire
