@@ -5,6 +5,7 @@ when the first ``Server`` is made, at runner setup, or on first use of the name 
 not with the package. The ``TYPE_CHECKING`` imports show the lazy names to type checkers.
 """
 
+import importlib
 from typing import TYPE_CHECKING
 
 from ._version import __version__
@@ -35,9 +36,8 @@ else:
 
             return getattr(gunicorn_worker, name)
         if name == "request_handler":  # `web_runner.request_handler`, as when imported eagerly
-            from . import request_handler
-
-            return request_handler
+            # Not `from . import request_handler`: that asks this very hook again.
+            return importlib.import_module(f"{__name__}.request_handler")
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
     def __dir__() -> list[str]:
