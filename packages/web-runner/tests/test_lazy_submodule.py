@@ -13,7 +13,7 @@ def test_from_import_of_the_lazy_submodule_works_in_a_fresh_interpreter() -> Non
         "assert runner.request_handler is request_handler\n"
         "assert runner.RequestHandler is request_handler.RequestHandler\n"
     )
-    result = subprocess.run(  # noqa: S603 - a fixed command line
+    result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 0, result.stderr[-2000:]
