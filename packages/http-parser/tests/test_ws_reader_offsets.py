@@ -303,3 +303,12 @@ def _comparable(message: WSMessage) -> object:
     if isinstance(message.data, WebSocketError):
         return (message.type, message.data.code, message.data.message)
     return message
+
+
+def test_a_limit_changed_after_construction_holds_on_the_short_path() -> None:
+    reader = WebSocketReader(0)
+    assert reader.feed_data(raw_frame(b"x" * 100, BINARY)) == [WSMessage(BINARY, b"x" * 100, "")]
+    reader.max_msg_size = 10
+    assert only_error(reader.feed_data(raw_frame(b"x" * 11, BINARY))).code == 1009
+    with pytest.raises(ValueError, match="max_msg_size"):
+        reader.max_msg_size = -1

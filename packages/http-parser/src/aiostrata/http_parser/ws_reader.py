@@ -113,8 +113,6 @@ class WebSocketReader:
         is_server: bool = True,
         deflate: DeflateParams | None = None,
     ) -> None:
-        if max_msg_size < 0:
-            raise ValueError("max_msg_size must be >= 0 (0: unlimited)")
         self.max_msg_size = max_msg_size
         self.is_server = is_server
         self._mask_bit = 0x80 if is_server else 0
@@ -143,7 +141,19 @@ class WebSocketReader:
         # Whether the next read may take the short path of feed_data: a server reader with
         # nothing pending (no split header, partial payload or fragmented message).
         self._idle = is_server
-        self._short_limit = min(_MAX_SHORT, max_msg_size) if max_msg_size else _MAX_SHORT
+
+    @property
+    def max_msg_size(self) -> int:
+        """The largest message accepted, after decompression; 0: no limit."""
+        return self._max_msg_size
+
+    @max_msg_size.setter
+    def max_msg_size(self, value: int) -> None:
+        if value < 0:
+            raise ValueError("max_msg_size must be >= 0 (0: unlimited)")
+        self._max_msg_size = value
+        # the largest frame the short path of feed_data may take
+        self._short_limit = min(_MAX_SHORT, value) if value else _MAX_SHORT
 
     @property
     def done(self) -> bool:
