@@ -421,7 +421,7 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
             match_info = await router.resolve(request)
         match_info.add_app(self)
         match_info.freeze()
-        request.set_match_info(cast(Any, match_info))
+        request.set_match_info(match_info)
 
         if request.headers.get("Expect"):
             response = await match_info.expect_handler(request)

@@ -457,7 +457,8 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
                 response = self._handler_failed(request, exc)
             else:
                 if type(result) in _PLAIN_RESPONSES:
-                    response = cast(StreamResponse, result)
+                    # Checked by type just above; no cast(): it is a function call per request.
+                    response = result  # type: ignore[assignment]
                 else:
                     response = self._checked_response(request, result)
             if self._shutting_down and not response.prepared:
