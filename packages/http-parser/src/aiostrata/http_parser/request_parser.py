@@ -424,8 +424,10 @@ class HttpRequestParser:
         else:
             request_line = head[:line_end]
             section = head[line_end + 2 :]
-            # Past this size one line could exceed max_field_size: the strict path decides.
-            if len(section) > limits.max_field_size:
+            # Past max_field_size, one line might be over it: the strict path says which.
+            if len(section) > limits.max_field_size and (
+                max(map(len, section.split(b"\r\n"))) > limits.max_field_size
+            ):
                 return None
             split = split_valid_fields(section)
             if split is None:
