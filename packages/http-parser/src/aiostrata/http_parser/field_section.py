@@ -23,7 +23,7 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Sequence
-from typing import Final, cast
+from typing import Final
 
 __all__ = ("split_valid_fields",)
 
@@ -90,8 +90,8 @@ def split_valid_fields(section: bytes) -> SplitFields | None:
             if len(line) <= _CACHED_LINE_LENGTH:
                 _make_room(1, len(line))
                 _CACHE[line] = entry
-    found = cast(list[_Entry], entries)  # every None was replaced, or we returned
-    return tuple(map(_RAW, found)), list(map(_DECODED, found))
+    # Every None was replaced, or we returned (no cast(): a call per head).
+    return tuple(map(_RAW, entries)), list(map(_DECODED, entries))  # type: ignore[arg-type]
 
 
 def _make_room(count: int, size: int) -> None:
