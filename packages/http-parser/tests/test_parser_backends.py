@@ -55,12 +55,14 @@ def test_public_httprequestparser_stays_the_pure_python_class() -> None:
 
 def _refuse_pure_tokenizer(parser: HttpRequestParser, monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(lines: list[bytes]) -> object:
-        raise AssertionError("the pure-Python tokenizer was used")
+        raise AssertionError("the line-by-line tokenizer was used")
 
     monkeypatch.setattr(parser, "_parse_message", fail)
 
 
-def test_an_ordinary_head_is_tokenized_by_llhttp_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_ordinary_head_never_takes_the_line_by_line_tokenizer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     parser = HttptoolsRequestParser()
     _refuse_pure_tokenizer(parser, monkeypatch)
     events = parser.feed_data(
