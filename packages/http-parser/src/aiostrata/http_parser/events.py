@@ -51,3 +51,17 @@ class ParseError:
 
 Event = RequestHead | BodyData | ChunkEnd | MessageComplete | UpgradedData | ParseError
 CHUNK_END = ChunkEnd()
+
+# The parser builds a RequestHead per request: through its slots rather than the
+# generated __init__ (two object.__setattr__ calls, in Python), about 0.2 us less.
+_new_event = object.__new__
+_set_message = RequestHead.__dict__["message"].__set__
+_set_has_body = RequestHead.__dict__["has_body"].__set__
+
+
+def request_head(message: RawRequestMessage, has_body: bool) -> RequestHead:
+    """``RequestHead(message, has_body)``: the same frozen event, built faster."""
+    event: RequestHead = _new_event(RequestHead)
+    _set_message(event, message)
+    _set_has_body(event, has_body)
+    return event

@@ -44,8 +44,8 @@ from .events import (
     Event,
     MessageComplete,
     ParseError,
-    RequestHead,
     UpgradedData,
+    request_head,
 )
 from .field_section import split_valid_fields
 from .limits import ParserLimits
@@ -82,6 +82,7 @@ _KNOWN_VERSIONS: Final = {b"HTTP/1.1": HttpVersion11, b"HTTP/1.0": HttpVersion10
 _HEAD, _BODY_LENGTH, _CHUNK_SIZE, _CHUNK_DATA, _CHUNK_CRLF, _TRAILERS, _UPGRADED, _DONE = range(8)
 
 
+_new_tuple: Final = tuple.__new__
 _DEFAULT_LIMITS: Final = ParserLimits()  # frozen: one for every parser given none
 _COMPLETE: Final = MessageComplete()  # immutable: one for every message without trailers
 _CACHED_TARGET_LENGTH: Final = 256
@@ -565,17 +566,21 @@ class HttpRequestParser:
             codings = [c for c in _comma_tokens(content_codings) if c != "identity"]
             compression = ", ".join(codings) if codings else None
 
-        return RawRequestMessage(
-            method,
-            target,
-            version,
-            headers,
-            raw_headers,
-            should_close,
-            compression,
-            upgrade,
-            chunked,
-            url,
+        # tuple.__new__ directly: the named tuple's own __new__ is a Python function.
+        return _new_tuple(
+            RawRequestMessage,
+            (
+                method,
+                target,
+                version,
+                headers,
+                raw_headers,
+                should_close,
+                compression,
+                upgrade,
+                chunked,
+                url,
+            ),
         )
 
     def _parse_target(self, method: str, target: str) -> URL:
@@ -599,7 +604,7 @@ class HttpRequestParser:
             raise BadHttpMessage("An upgrade request cannot carry a body")
         self._upgrade_after = takes_over
         self._body_seen = 0
-        events.append(RequestHead(message, has_body=length != 0))
+        events.append(request_head(message, length != 0))
         if length == 0:
             self._finish(events)
         elif length > 0:
