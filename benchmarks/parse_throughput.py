@@ -2,9 +2,16 @@
 
 Each input is parsed from bytes to complete messages (head, body, end) by a new
 parser per iteration, the best of several timed repeats is kept, and the table
-gives requests/s, MB/s and the ratio to our pure-Python backend.
+gives requests/s, MB/s, microseconds per request and the ratio to our pure-Python
+backend.
 
     python benchmarks/parse_throughput.py [--seconds-per-case 0.3]
+    python benchmarks/parse_throughput.py --heads   # our backends, us per head
+
+``--heads`` feeds single heads to one parser, as a keep-alive connection does: the
+same head again and again ("hot"), a new Cookie value in each ("one new line"), and
+a new value in every line ("all new"); it shows what the parser's caches (request
+line, field lines, Host, Connection) are worth and what they cost when they miss.
 
 h11 note: as a server h11 refuses to read the next pipelined request before a
 response to the current one was sent, so its pipelined figure includes sending a
@@ -41,6 +48,11 @@ BROWSER_HEADERS = (
     b"Cache-Control: max-age=0\r\n"
 )
 SMALL_GET = b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"
+BROWSER_GET_12 = (
+    b"GET /docs/page.html?x=1 HTTP/1.1\r\n"
+    + b"".join(line + b"\r\n" for line in BROWSER_HEADERS.split(b"\r\n")[:12])
+    + b"\r\n"
+)
 BODY_64K = bytes(range(256)) * 256
 
 
@@ -54,6 +66,7 @@ def _chunked(body: bytes, size: int) -> bytes:
 
 CASES: dict[str, tuple[bytes, int]] = {
     "small GET": (SMALL_GET, 1),
+    "browser GET (12 headers)": (BROWSER_GET_12, 1),
     "browser GET (15 headers)": (
         b"GET /docs/page.html?x=1 HTTP/1.1\r\n" + BROWSER_HEADERS + b"\r\n",
         1,
@@ -164,11 +177,58 @@ def best_rate(parse: Callable[[bytes, int], None], data: bytes, count: int, budg
     return 1 / best
 
 
+HEAD_CASES: dict[str, bytes] = {"small GET": SMALL_GET, "browser GET (12 headers)": BROWSER_GET_12}
+HEAD_VARIANTS = ("hot", "one new line", "all new")
+
+
+def head_variants(data: bytes, variant: str, count: int) -> list[bytes]:
+    """``count`` heads like ``data``: the same, with a new Cookie each, or all lines new."""
+    lines = data.removesuffix(b"\r\n\r\n").split(b"\r\n")
+    heads = []
+    for i in range(count):
+        if variant == "hot":
+            new = lines
+        elif variant == "one new line":
+            kept = [line for line in lines if not line.startswith(b"Cookie:")]
+            new = [*kept, b"Cookie: n=%d" % i]
+        else:
+            new = lines[:1] + [line + b"%d" % i for line in lines[1:]]
+        heads.append(b"\r\n".join(new) + b"\r\n\r\n")
+    return heads
+
+
+def per_head(repeats: int = 40, count: int = 500) -> None:
+    """Microseconds per feed_data of one whole head, best of ``repeats`` runs of ``count``."""
+    backends = {"aiostrata pure": HttpRequestParser, "aiostrata httptools": HttptoolsRequestParser}
+    header = f"{'head':<26} {'variant':<14}" + "".join(f" {name:>20}" for name in backends)
+    print(header + "\n" + "-" * len(header))
+    for case, data in HEAD_CASES.items():
+        for variant in HEAD_VARIANTS:
+            heads = head_variants(data, variant, count)
+            best = dict.fromkeys(backends, float("inf"))
+            for _ in range(repeats):
+                for name, backend in backends.items():
+                    parser = backend()
+                    feed = parser.feed_data
+                    start = time.perf_counter()
+                    for head in heads:
+                        feed(head)
+                    best[name] = min(best[name], (time.perf_counter() - start) / count)
+            cells = "".join(f" {best[name] * 1e6:>17.2f} us" for name in backends)
+            print(f"{case:<26} {variant:<14}{cells}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds-per-case", type=float, default=0.3)
+    parser.add_argument("--heads", action="store_true", help="us per head, our backends only")
     args = parser.parse_args()
-    header = f"{'input':<30} {'parser':<22} {'requests/s':>12} {'MB/s':>9} {'vs pure':>8}"
+    if args.heads:
+        per_head()
+        return
+    header = (
+        f"{'input':<30} {'parser':<22} {'requests/s':>12} {'us/req':>8} {'MB/s':>9} {'vs pure':>8}"
+    )
     print(header)
     print("-" * len(header))
     for case, (data, count) in CASES.items():
@@ -177,8 +237,8 @@ def main() -> None:
             rate = best_rate(parse, data, count, args.seconds_per_case)
             baseline = baseline or rate
             print(
-                f"{case:<30} {name:<22} {rate * count:>12,.0f} {rate * len(data) / 1e6:>9.1f}"
-                f" {rate / baseline:>7.2f}x"
+                f"{case:<30} {name:<22} {rate * count:>12,.0f} {1e6 / (rate * count):>8.2f}"
+                f" {rate * len(data) / 1e6:>9.1f} {rate / baseline:>7.2f}x"
             )
         print()
 
