@@ -53,15 +53,32 @@ def test_masking_is_the_bytewise_xor_and_its_own_inverse(payload: bytes, key: by
     assert apply_mask(masked, key) == payload
 
 
-@pytest.mark.parametrize("size", BOUNDARY_SIZES)
-def test_masking_at_the_length_boundaries(size: int) -> None:
+@pytest.mark.parametrize(
+    "size", [*BOUNDARY_SIZES, 16383, 16384, 16385, 32768, 32771, 100_001, 1 << 20]
+)
+def test_masking_at_the_length_and_chunk_boundaries(size: int) -> None:
     payload = bytes(range(256)) * (size // 256) + bytes(range(size % 256))
     assert apply_mask(payload, MASK) == _reference_mask(payload, MASK)
 
 
+@PROPERTY
+@given(
+    size=st.integers(16385, 70_000),
+    key=st.binary(min_size=4, max_size=4),
+    seed=st.binary(min_size=1, max_size=64),
+)
+def test_chunked_masking_of_large_payloads_matches_the_bytewise_xor(
+    size: int, key: bytes, seed: bytes
+) -> None:
+    payload = (seed * (size // len(seed) + 1))[:size]
+    masked = apply_mask(payload, key)
+    assert masked == _reference_mask(payload, key)
+    assert apply_mask(bytearray(masked), key) == payload
+
+
 @pytest.mark.parametrize("kind", [bytes, bytearray, memoryview])
 def test_masking_takes_any_buffer_and_returns_bytes(kind: type) -> None:
-    for payload in (b"", b"abc", b"abcdefgh"):
+    for payload in (b"", b"abc", b"abcdefgh", bytes(range(256)) * 100):
         result = apply_mask(kind(payload), MASK)
         assert type(result) is bytes
         assert result == _reference_mask(payload, MASK)

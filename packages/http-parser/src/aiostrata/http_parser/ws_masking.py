@@ -2,19 +2,42 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 __all__ = ("apply_mask",)
+
+_from_bytes = int.from_bytes
+# Payloads above this are XORed a chunk at a time: big-integer conversion slows down once
+# the integers outgrow the CPU caches (about 270 MB/s for a whole 1 MiB payload), while
+# 16 KiB chunks keep it near 650 MB/s, and the repeated key is converted only once.
+_CHUNK: Final = 16384  # a multiple of 4, so every chunk starts at key byte 0
 
 
 def apply_mask(payload: bytes | bytearray | memoryview, key: bytes) -> bytes:
     """XOR ``payload`` with the repeating 4-byte key; masking and unmasking are the same.
 
-    One big-integer XOR over the whole payload (the key repeated to its length) instead
-    of a Python loop per byte: it runs at C speed, which matters because every byte a
-    client sends goes through here. Always returns a new ``bytes``.
+    Big-integer XOR over the whole payload (the key repeated to its length) instead of a
+    Python loop per byte: it runs at C speed, which matters because every byte a client
+    sends goes through here. Always returns a new ``bytes``.
     """
     length = len(payload)
     if not length:
         return b""
-    stream = (key * ((length >> 2) + 1))[:length]
-    mixed = int.from_bytes(payload, "little") ^ int.from_bytes(stream, "little")
-    return mixed.to_bytes(length, "little")
+    if length <= _CHUNK:
+        stream = (key * ((length >> 2) + 1))[:length]
+        mixed = _from_bytes(payload, "little") ^ _from_bytes(stream, "little")
+        return mixed.to_bytes(length, "little")
+    key_stream = _from_bytes(key * (_CHUNK >> 2), "little")
+    whole = length - length % _CHUNK
+    with memoryview(payload) as view:
+        parts = [
+            (_from_bytes(view[start : start + _CHUNK], "little") ^ key_stream).to_bytes(
+                _CHUNK, "little"
+            )
+            for start in range(0, whole, _CHUNK)
+        ]
+        rest = length - whole
+        if rest:
+            tail = _from_bytes(view[whole:], "little") ^ (key_stream & ((1 << (8 * rest)) - 1))
+            parts.append(tail.to_bytes(rest, "little"))
+    return b"".join(parts)

@@ -60,11 +60,17 @@ def _too_big(limit: int) -> WebSocketError:
     return WebSocketError(WSCloseCode.MESSAGE_TOO_BIG, f"Message exceeds the maximum size {limit}")
 
 
-def _unmasked(payload: bytes | bytearray, mask: bytes | None) -> bytes:
-    """The payload as bytes, unmasked when the frame carried a key."""
+def _unmasked(data: bytes | bytearray, start: int, stop: int, mask: bytes | None) -> bytes:
+    """``data[start:stop]`` as bytes, unmasked when the frame carried a key."""
     if mask is None:
-        return bytes(payload)
-    return apply_mask(payload, mask)
+        if isinstance(data, bytes):
+            return data[start:stop]
+        with memoryview(data) as view:
+            return bytes(view[start:stop])
+    if stop - start <= _MAX_SHORT:
+        return apply_mask(data[start:stop], mask)
+    with memoryview(data) as view:  # no copy of a large payload before unmasking it
+        return apply_mask(view[start:stop], mask)
 
 
 def _deflate_bound(size: int) -> int:
@@ -278,7 +284,8 @@ class WebSocketReader:
                             unmasked &= _LOW_BYTES[length]
                         payload = unmasked.to_bytes(length, "little")
                 else:
-                    payload = apply_mask(data[start:stop], mask)
+                    with memoryview(data) as view:  # unmasked from the read, not a copy of it
+                        payload = apply_mask(view[start:stop], mask)
                 if first == 0x81:
                     try:
                         text = payload.decode("utf-8")
@@ -301,7 +308,7 @@ class WebSocketReader:
                 self._await_payload(header, data, start)
                 return
             position = stop
-            message = self._on_frame(header, _unmasked(data[start:stop], header.mask))
+            message = self._on_frame(header, _unmasked(data, start, stop, header.mask))
             if message is not None:
                 append(message)
                 if self.close_received:
@@ -320,7 +327,7 @@ class WebSocketReader:
             received += memoryview(data)[:missing]
             self._pending = None
             self._received = bytearray()
-            message = self._on_frame(header, _unmasked(received, header.mask))
+            message = self._on_frame(header, _unmasked(received, 0, len(received), header.mask))
             if message is not None:
                 messages.append(message)
             return missing
@@ -339,7 +346,7 @@ class WebSocketReader:
         if stop > len(data):
             self._await_payload(header, data, start)
             return -1
-        message = self._on_frame(header, _unmasked(data[start:stop], header.mask))
+        message = self._on_frame(header, _unmasked(data, start, stop, header.mask))
         if message is not None:
             messages.append(message)
         return stop
