@@ -329,3 +329,30 @@ def test_a_limit_changed_after_construction_holds_on_the_short_path() -> None:
     assert only_error(reader.feed_data(raw_frame(b"x" * 11, BINARY))).code == 1009
     with pytest.raises(ValueError, match="max_msg_size"):
         reader.max_msg_size = -1
+
+
+@pytest.mark.parametrize("limit", [0, 126, 1000, 65534, 65535])
+def test_whole_16_bit_frames_keep_the_limit(limit: int) -> None:
+    for size in (126, 127, 999, 1000, 1001, 65534, 65535):
+        messages = WebSocketReader(limit).feed_data(raw_frame(b"y" * size, BINARY))
+        if not limit or size <= limit:
+            assert messages == [WSMessage(BINARY, b"y" * size, "")]
+        else:
+            assert only_error(messages).code == 1009
+
+
+def test_whole_16_bit_text_frames_are_utf8_checked() -> None:
+    good = "é" * 300
+    assert WebSocketReader(0).feed_data(raw_frame(good.encode(), TEXT)) == [
+        WSMessage(TEXT, good, "")
+    ]
+    bad = good.encode()[:-1] + b"!"  # a lone lead byte before the last character
+    assert only_error(WebSocketReader(0).feed_data(raw_frame(bad, TEXT))).code == 1007
+
+
+def test_a_16_bit_length_that_disagrees_with_the_read_takes_the_general_path() -> None:
+    frame = raw_frame(b"z" * 300, BINARY)
+    reader = WebSocketReader(0)
+    assert reader.feed_data(frame + frame[:5]) == [WSMessage(BINARY, b"z" * 300, "")]
+    assert reader.feed_data(frame[5:]) == [WSMessage(BINARY, b"z" * 300, "")]
+    assert only_error(WebSocketReader(0).feed_data(raw_frame(b"c" * 130, CONT))).code == 1002

@@ -199,7 +199,11 @@ class WebSocketWriter:
     """Sends frames over a connection and waits for the transport when it fills up.
 
     Satisfies what a ``WebSocketResponse`` needs: ``send_frame``, ``ping``, ``pong``,
-    ``close`` and the negotiated ``compress`` / ``notakeover``.
+    ``close`` and the negotiated ``compress`` / ``notakeover``. Each frame is one
+    ``transport.write``. The synchronous ``write_frame`` / ``write_text`` /
+    ``write_binary`` return whether a drain is due (``limit`` bytes written since the
+    last one, and the transport still holding some), so a caller awaits only then; a
+    server's uncompressed TEXT or BINARY frame skips the encoder (header from a table).
     """
 
     def __init__(
