@@ -1,8 +1,10 @@
-"""Which request parser backend a server uses: pure Python, or llhttp through ``httptools``.
+"""Which request parser backend a server uses: pure Python, or the ``httptools`` one.
 
 Both backends produce the same events for the same bytes (the test-suite and
-``nox -s fuzz`` hold them to it), so the choice is about speed only. The
-accelerated one is used when the optional extra is installed
+``nox -s fuzz`` hold them to it), so the choice is about speed only, and today not
+even that: the httptools backend no longer hands heads to llhttp, which stopped paying
+once the shared fast path caches field lines (``httptools_backend`` has the numbers).
+It is used when the optional extra is installed
 (``pip install aiostrata-http-parser[speedups]``) and the environment variable
 ``AIOSTRATA_NO_EXTENSIONS`` is unset or empty. The variable is read once, at import;
 ``httptools`` itself is imported when the backend is first needed (the first

@@ -399,8 +399,8 @@ class HttpRequestParser:
     def _parse_message_head(self, head: bytes) -> RawRequestMessage:
         """Tokenize and interpret one complete head (without its final CRLFCRLF).
 
-        The seam an accelerated backend overrides (``httptools_backend``): framing, limits on
-        partial heads and bodies stay here, so every backend frames messages identically.
+        The seam an accelerated backend may override: framing, limits on partial heads and
+        bodies stay here, so every backend frames messages identically.
         """
         message = self._parse_valid_head(head)
         if message is None:
