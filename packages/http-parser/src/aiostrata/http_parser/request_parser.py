@@ -364,7 +364,7 @@ class HttpRequestParser:
             if self._empty_lines > limits.max_empty_lines:
                 raise BadHttpMessage("Too many empty lines before the request line")
             pos += 2
-        if pos >= len(buf) or buf[pos:] == b"\r":
+        if pos >= len(buf) - 1 and (pos == len(buf) or buf[pos] == 13):  # nothing, or a lone CR
             return ~pos
         end = buf.find(b"\r\n\r\n", pos)
         if end == -1:
