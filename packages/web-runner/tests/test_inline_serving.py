@@ -250,3 +250,93 @@ async def test_head_and_not_modified_answers_match_the_awaited_path(
     assert not_modified.startswith(b"HTTP/1.1 304 ")
     assert b"Content-Length" not in not_modified
     assert not_modified.endswith(b"\r\n\r\n")
+
+
+async def test_a_closing_request_is_answered_then_the_connection_closes(
+    serve_app: ServeApp,
+) -> None:
+    app = Application()
+
+    async def handler(request: Request) -> Response:
+        return Response(text=request.version.__class__.__name__)
+
+    app.router.add_get("/", handler)
+    _, port = await serve_app(app)
+    for request in (_get("/", close=True), b"GET / HTTP/1.0\r\n\r\n"):
+        answer = await exchange(port, request)  # reads until the server closes
+        assert answer.count(b"HTTP/1.") == 1
+        assert _body(answer) == b"HttpVersion"
+
+
+async def test_a_request_fed_from_inside_another_task_is_served_by_the_connection_task(
+    serve_app: ServeApp,
+) -> None:
+    # Tests (and wrappers) may call data_received from a coroutine: the request
+    # cannot run inline there, so the connection's task runs it, from its start.
+    from aiostrata.web_runner import AppRunner
+
+    seen: list[bool] = []
+    app = Application()
+
+    async def handler(request: Request) -> Response:
+        seen.append(asyncio.current_task() is request.task)
+        return Response(text="ok")
+
+    app.router.add_get("/", handler)
+    runner = AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        server = runner.server
+        assert server is not None
+        protocol = server()
+        written: list[bytes] = []
+
+        class Transport(asyncio.Transport):
+            def write(self, data: bytes | bytearray | memoryview) -> None:
+                written.append(bytes(data))
+
+            def get_extra_info(self, name: str, default: object = None) -> object:
+                return default
+
+            def is_closing(self) -> bool:
+                return False
+
+            def get_write_buffer_size(self) -> int:
+                return 0
+
+        protocol.connection_made(Transport())
+        for _ in range(3):
+            await asyncio.sleep(0)  # the connection's task parks
+        for _ in range(2):
+            before = len(written)
+            protocol.data_received(_get("/"))  # from this test's own task
+            for _ in range(20):
+                if len(written) > before:
+                    break
+                await asyncio.sleep(0)
+            assert _body(b"".join(written[before:])) == b"ok"
+        assert seen == [True, True]
+        protocol.connection_lost(None)
+    finally:
+        await runner.cleanup()
+
+
+async def test_a_shutdown_during_an_inline_request_closes_after_its_answer(
+    serve_app: ServeApp,
+) -> None:
+    app = Application()
+    protocols: list[object] = []
+
+    async def handler(request: Request) -> Response:
+        protocol = request.protocol
+        assert isinstance(protocol, request_handler.RequestHandler)
+        protocols.append(protocol)
+        protocol.close()  # what a graceful shutdown does to each connection
+        return Response(text="last")
+
+    app.router.add_get("/", handler)
+    _, port = await serve_app(app)
+    answer = await exchange(port, _get("/"))  # reads until the server closes
+    assert answer.count(b"HTTP/1.1 200") == 1
+    assert b"Connection: close\r\n" in answer
+    assert _body(answer) == b"last"

@@ -244,6 +244,9 @@ class HttpRequestParser:
         self._close_after = False
         self._upgrade_after = False
         self._holding_back = False
+        # A head take_bodiless_request() parsed but left to feed_data (it has a body):
+        # (the very bytes object, its message), so that it is not parsed twice.
+        self._taken_back: tuple[bytes, RawRequestMessage] | None = None
 
     @property
     def upgraded(self) -> bool:
@@ -343,13 +346,56 @@ class HttpRequestParser:
         self._buf = buf[pos:] if pos < len(buf) else b""
         return events
 
+    def take_bodiless_request(self, data: bytes) -> RawRequestMessage | None:
+        """The request in ``data`` when ``data`` is exactly one whole head of a bodiless request.
+
+        The connection's fast lane for the common request: the head is parsed as
+        :meth:`feed_data` parses it and consumed the same way (the parser then waits
+        for the next head, or is done when the request closes the connection), but no
+        event is made: the caller serves the message at once. Anything else (part of
+        a head, more than one, a body, an upgrade, a flaw) gives ``None`` with nothing
+        consumed, for :meth:`feed_data` to take, which then does not parse the same
+        head again.
+        """
+        if self._state != _HEAD or self._buf or type(data) is not bytes:
+            return None
+        end = data.find(b"\r\n\r\n")
+        if (
+            end <= 0
+            or end + 4 != len(data)
+            or end + 4 > self.limits.max_head_size
+            or data.startswith(b"\r\n")  # empty lines first: feed_data counts them
+        ):
+            return None
+        try:
+            message = self._parse_message_head(data[:end])
+        except HttpProcessingError:
+            return None  # feed_data parses it again and says why
+        if message.chunked or message.upgrade or message.headers.get("Content-Length", "0") != "0":
+            self._taken_back = (data, message)
+            return None
+        # What _start_body() and _finish() do for a bodiless message without trailers.
+        self._holding_back = False
+        self._empty_lines = 0
+        self._close_after = message.should_close
+        self._upgrade_after = False
+        self._body_seen = 0
+        if message.should_close:
+            self._state = _DONE
+        return message
+
     def _parse_lone_head(self, data: bytes, end: int) -> list[Event]:
         """:meth:`feed_data` for bytes that are exactly one head (``end``: its CRLFCRLF)."""
         self._holding_back = False
         self._empty_lines = 0
         events: list[Event] = []
+        taken_back, self._taken_back = self._taken_back, None
         try:
-            self._start_body(self._parse_message_head(data[:end]), events)
+            if taken_back is not None and taken_back[0] is data:
+                message = taken_back[1]
+            else:
+                message = self._parse_message_head(data[:end])
+            self._start_body(message, events)
         except HttpProcessingError as exc:
             self._state = _DONE
             events.append(ParseError(exc))

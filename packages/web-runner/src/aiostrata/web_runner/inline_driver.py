@@ -64,25 +64,31 @@ def start_inline(
     loop: asyncio.AbstractEventLoop,
     task: asyncio.Task[Any],
     context: contextvars.Context,
-) -> tuple[bool, _T | Suspended]:
+) -> _T | Suspended:
     """Run ``coro`` until it finishes or first yields, as if inside ``task``.
 
-    Returns ``(True, result)`` when it finished, ``(False, Suspended)`` when it
+    Returns what it returned when it finished, a :class:`Suspended` when it
     yielded; an exception it raises propagates. The caller must make sure that
-    ``task`` is parked (waiting on a future of its own) and that no other task
-    is running, which is true in a protocol callback.
+    ``task`` is parked (waiting on a future of its own). When another task is
+    running (a test calling ``data_received`` from a coroutine), ``coro`` is not
+    started: the :class:`Suspended` returned has ``yielded`` :data:`NOT_STARTED`,
+    and :func:`resume` runs it from the start in ``task``.
     """
     enter, leave = _enter, _leave
     if enter is None or leave is None:
         raise RuntimeError("inline serving is not available on this Python")
-    enter(loop, task)
+    try:
+        enter(loop, task)
+    except RuntimeError:  # another task is the current one
+        return Suspended(coro, NOT_STARTED, context)
     try:
         yielded = context.run(coro.send, None)
     except StopIteration as stop:
-        return True, stop.value
+        result: _T = stop.value
+        return result
     finally:
         leave(loop, task)
-    return False, Suspended(coro, yielded, context)
+    return Suspended(coro, yielded, context)
 
 
 @types.coroutine

@@ -57,7 +57,6 @@ _MAX_UPGRADE_BUFFER: Final = 2**16
 _ERROR_MESSAGE: Final = placeholder_message(HttpVersion11)
 # What handlers return nearly always: checked by type alone, no isinstance chain.
 _PLAIN_RESPONSES: Final = frozenset((Response, StreamResponse))
-_current_task: Final = asyncio.current_task
 
 
 class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
@@ -194,6 +193,24 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
             task.cancel()
 
     def data_received(self, data: bytes) -> None:
+        waiter = self._waiter
+        if (
+            waiter is not None
+            and INLINE_AVAILABLE
+            and self._lifecycle is Lifecycle.OPEN
+            and not waiter.done()
+        ):
+            # The task is parked: nothing is queued, suspended or upgraded. The common
+            # request, one whole bodiless head, is served right here (the fast lane):
+            # no event, no queue.
+            message = self._parser.take_bodiless_request(data)
+            if message is not None:
+                self._idle_since = None  # busy
+                if self._run_inline(message, EMPTY_PAYLOAD):
+                    self._schedule_keepalive()
+                    if self._lifecycle > Lifecycle.OPEN:  # (not `is`: the handler may change it)
+                        self._wake()  # closed or draining meanwhile: the task ends it
+                return
         if self._lifecycle is Lifecycle.CLOSING:
             return
         receiver = self._upgraded_receiver
@@ -308,20 +325,19 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
             and not waiter.done()
             and self._suspended is None
             and self._task_handler is not None
-            and _current_task(self._loop) is None  # called from a task (tests): let it be
         ):
-            self._serve_inline(self._task_handler)
+            self._serve_inline()
         else:
             self._wake()
 
-    def _serve_inline(self, task: asyncio.Task[None]) -> None:
+    def _serve_inline(self) -> None:
         """Answer queued requests from this callback while each finishes without waiting.
 
         The connection's task is parked on its waiter; it is woken only to take
         over a request that waits (see :mod:`.inline_driver`), a request the
         parser refused, or the end of the connection.
         """
-        loop, messages = self._loop, self._messages
+        messages = self._messages
         while messages and self._lifecycle < Lifecycle.DONE:
             item = messages[0]
             if isinstance(item, HttpProcessingError):
@@ -330,31 +346,40 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
             if self._paused_for_backlog:
                 self._parse(b"")  # room again: parse what was held back
             message, payload = item
-            coro = self._serve_one(message, payload)
-            try:
-                finished, outcome = start_inline(coro, loop, task, self._context.copy())
-            except asyncio.CancelledError:
-                self._advance(Lifecycle.DONE)
-                break
-            except Exception:
-                self.logger.exception("Unhandled error in the connection task")
-                self._advance(Lifecycle.DONE)
-                break
-            if not finished:
-                self._suspended = cast(Suspended, outcome)
-                break
-            if not outcome:
-                self._advance(Lifecycle.DONE)
-                break
+            if not self._run_inline(message, payload):
+                return  # the task was woken to go on
             if not messages:
                 self._schedule_keepalive()
-        if (
-            messages
-            or self._suspended is not None
-            or self._lifecycle is not Lifecycle.OPEN
-            or self._input_ended
-        ):
+        if messages or self._lifecycle is not Lifecycle.OPEN or self._input_ended:
             self._wake()
+
+    def _run_inline(self, message: RawRequestMessage, payload: StreamReader) -> bool:
+        """Serve one request from this callback; True when it was answered and more may follow.
+
+        Otherwise the task is woken: to take over the request, which waits (or
+        could not start here because another task is running), or to close.
+        """
+        task = self._task_handler
+        if task is None:  # pragma: no cover - the task is parked whenever this runs
+            raise RuntimeError("no connection task to serve in")
+        try:
+            outcome = start_inline(
+                self._serve_one(message, payload), self._loop, task, self._context.copy()
+            )
+        except asyncio.CancelledError:
+            self._advance(Lifecycle.DONE)
+        except Exception:
+            self.logger.exception("Unhandled error in the connection task")
+            self._advance(Lifecycle.DONE)
+        else:
+            if type(outcome) is Suspended:
+                self._suspended = outcome
+            elif outcome:
+                return True
+            else:
+                self._advance(Lifecycle.DONE)
+        self._wake()
+        return False
 
     async def _serve(self) -> None:
         """The connection's task: what cannot be answered inline, and the close at the end."""
