@@ -129,14 +129,16 @@ class StreamWriter(AbstractStreamWriter):
     ) -> None:
         self._protocol = protocol
         self.loop = loop
-        self.length: int | None = None
-        self.chunked = False
-        self.buffer_size = 0
-        self.output_size = 0
-        self._eof = False
-        self._compress: zlib._Compress | None = None
-        self._head: bytes | None = None
-        self._head_started = False  # the final response's head was queued
+
+    # Per-response state: the class's defaults until set (a writer is made per request).
+    length: int | None = None
+    chunked = False
+    buffer_size = 0
+    output_size = 0
+    _eof = False
+    _compress: zlib._Compress | None = None
+    _head: bytes | None = None
+    _head_started = False  # the final response's head was queued
 
     @property
     def transport(self) -> asyncio.Transport | None:
@@ -231,7 +233,22 @@ class StreamWriter(AbstractStreamWriter):
             raise RuntimeError("send_message() after write_eof()")
         if self._compress is not None:
             raise RuntimeError("send_message() cannot compress: use write_eof()")
-        self._finish(head, body)
+        length = self.length
+        if self.chunked or len(body) > _JOIN_LIMIT or (length is not None and len(body) > length):
+            self._finish(head, body)
+            return
+        # The usual whole response: one write of head and body, nothing to cut or frame.
+        if length is not None:
+            self.length = length - len(body)
+        self._eof = True
+        self._head = None
+        transport = self._protocol.transport
+        if transport is None or transport.is_closing():
+            raise ConnectionResetError("Cannot write to closing transport")
+        data = head + body if body else head
+        self.buffer_size += len(data)
+        self.output_size += len(data)
+        transport.write(data)
 
     def _finish(self, head: bytes, data: bytes) -> None:
         if self.chunked:

@@ -107,10 +107,11 @@ class BaseRequest(MutableMapping[str, Any]):
         remote: str | None = None,
     ) -> None:
         url = message.url
-        absolute = url.absolute
         # One dict update instead of a __setattr__ call per attribute: Request's
         # __setattr__ (which warns about custom attributes) is costly on this hot path.
-        self.__dict__.update(
+        # Attributes that are nearly always None stay the class's until set.
+        attributes = self.__dict__
+        attributes.update(
             _message=message,
             _protocol=protocol,
             _payload_writer=payload_writer,
@@ -118,18 +119,28 @@ class BaseRequest(MutableMapping[str, Any]):
             _headers=message.headers,
             _method=message.method,
             _version=message.version,
-            _absolute_url=url if absolute else None,
-            _rel_url=url.relative() if absolute else url,
+            _rel_url=url,
             _state={} if state is None else state,
             _task=task,
             _loop=loop,
             _client_max_size=client_max_size,
-            _read_bytes=None,
-            _post=None,
-            _scheme_override=scheme,
-            _host_override=host,
-            _remote_override=remote,
         )
+        if url.absolute:
+            attributes["_absolute_url"] = url
+            attributes["_rel_url"] = url.relative()
+        if scheme is not None:
+            attributes["_scheme_override"] = scheme
+        if host is not None:
+            attributes["_host_override"] = host
+        if remote is not None:
+            attributes["_remote_override"] = remote
+
+    _absolute_url: URL | None = None
+    _read_bytes: bytes | None = None
+    _post: MultiDictProxy[Any] | None = None
+    _scheme_override: str | None = None
+    _host_override: str | None = None
+    _remote_override: str | None = None
 
     # Declared for type checkers; set in __init__ through __dict__.
     _message: RawRequestMessage
@@ -139,17 +150,11 @@ class BaseRequest(MutableMapping[str, Any]):
     _headers: CIMultiDictProxy[str]
     _method: str
     _version: HttpVersion
-    _absolute_url: URL | None
     _rel_url: URL
     _state: dict[str, Any]
     _task: asyncio.Task[Any] | None
     _loop: asyncio.AbstractEventLoop
     _client_max_size: int
-    _read_bytes: bytes | None
-    _post: MultiDictProxy[Any] | None
-    _scheme_override: str | None
-    _host_override: str | None
-    _remote_override: str | None
 
     def clone(
         self,

@@ -18,15 +18,15 @@ import zlib
 from collections.abc import AsyncIterable
 from concurrent.futures import Executor
 from io import IOBase
-from typing import TYPE_CHECKING, Final, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
-from multidict import istr
+from multidict import CIMultiDict, istr
 
 from aiostrata.http_parser import StreamWriter, encode_head
 
 from .content_coding import ContentCoding
 from .payloads import BytesPayload, IncompleteBodyError, Payload, SelfWritingBody, as_payload
-from .status_rules import body_forbidden, check_status_code
+from .status_rules import body_forbidden, check_status_code, reason_for
 from .stream_response import StreamResponse
 from .typedefs import LooseHeaders
 
@@ -40,6 +40,8 @@ __all__ = ("Response",)
 _CONTENT_ENCODING: Final = istr("Content-Encoding")
 _CONTENT_LENGTH: Final = istr("Content-Length")
 _CONTENT_TYPE: Final = istr("Content-Type")
+_UTF8: Final = "; charset=utf-8"
+_TEXT_PLAIN_UTF8: Final = ((_CONTENT_TYPE, "text/plain" + _UTF8),)
 # Lower-cased: compared with ``name.lower()`` of a payload's own fields.
 _FRAMING_FIELDS: Final = frozenset(("content-length", "transfer-encoding"))
 
@@ -69,16 +71,11 @@ _SEND_STEPS: Final = (
     "write_eof",
     "send_now",
 )
-_sends_like_response_cache: dict[type, bool] = {}
 
 
 def _sends_like_response(cls: type) -> bool:
-    known = _sends_like_response_cache.get(cls)
-    if known is None:
-        known = _sends_like_response_cache[cls] = all(
-            getattr(cls, step) is getattr(Response, step) for step in _SEND_STEPS
-        )
-    return known
+    """Whether ``cls`` keeps every step ``send_now()`` stands in for (see ``_SEND_STEPS``)."""
+    return all(getattr(cls, step) is getattr(Response, step) for step in _SEND_STEPS)
 
 
 class Response(StreamResponse):
@@ -88,6 +85,13 @@ class Response(StreamResponse):
     # A body that writes itself (file, async iterable, multipart writer); ``_body`` is then
     # None. A class attribute, so that bytes and str bodies cost nothing for it.
     _payload: Payload | None = None
+    # Whether this class prepares and sends as Response does, so that send_now() may
+    # stand in for prepare() and write_eof(): decided once per class, when it is made.
+    _sends_whole = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._sends_whole = _sends_like_response(cls)
 
     def __init__(
         self,
@@ -102,6 +106,36 @@ class Response(StreamResponse):
         zlib_executor_size: int | _Default | None = _DEFAULT,
         zlib_executor: Executor | None = None,
     ) -> None:
+        if (
+            headers is None
+            and charset is None
+            and reason is None
+            and type(status) is int
+            and zlib_executor is None
+            and zlib_executor_size is _DEFAULT
+        ):
+            # The common constructions, Response(text=str) and Response(body=bytes), with
+            # or without a content_type: the state the general path below makes, without
+            # the checks that cannot fail.
+            if body is None and type(text) is str:
+                if content_type is None:
+                    self._headers = CIMultiDict(_TEXT_PLAIN_UTF8)
+                elif "charset" in content_type:
+                    raise ValueError("charset must not be in content_type argument")
+                else:
+                    self._headers = CIMultiDict(((_CONTENT_TYPE, content_type + _UTF8),))
+                self._status, self._reason = status, reason_for(status)
+                self._body = text.encode()
+                return
+            if text is None and type(body) is bytes:
+                self._headers = (
+                    CIMultiDict()
+                    if content_type is None
+                    else CIMultiDict(((_CONTENT_TYPE, content_type),))
+                )
+                self._status, self._reason = status, reason_for(status)
+                self._body = body
+                return
         if body is not None and text is not None:
             raise ValueError("body and text are not allowed together")
         super().__init__(status=status, reason=reason, headers=headers)
@@ -132,6 +166,11 @@ class Response(StreamResponse):
                 self._body = body  # the hot path: no property call
             elif body is not None:
                 self.body = body
+        self._set_executor(zlib_executor_size, zlib_executor)
+
+    def _set_executor(
+        self, zlib_executor_size: int | _Default | None, zlib_executor: Executor | None
+    ) -> None:
         if not isinstance(zlib_executor_size, _Default):
             self._zlib_executor_size = zlib_executor_size
         if zlib_executor is not None:
@@ -298,16 +337,19 @@ class Response(StreamResponse):
             or self._compression
             or self._eof_sent
             or self._payload_writer is not None
-            or not _sends_like_response(type(self))
+            or not self._sends_whole
         ):
             return False
         writer = request.writer
         if type(writer) is not StreamWriter or writer.output_size or request.has_prepare_hooks():
             return False  # another response already wrote to this request's connection
         status = self._status
-        check_status_code(status)
         method = request.method
-        must_be_empty = self._must_be_empty_body = body_forbidden(method, status)
+        if 200 <= status < 300 and status != 204 and method != "HEAD" and method != "CONNECT":
+            must_be_empty = False  # the usual answer, decided without a call
+        else:
+            check_status_code(status)
+            must_be_empty = self._must_be_empty_body = body_forbidden(method, status)
         body = self._body
         headers = self._headers
         if _CONTENT_LENGTH not in headers and not self._chunked:
@@ -317,13 +359,11 @@ class Response(StreamResponse):
                 headers[_CONTENT_LENGTH] = str(length)
         self._prepare_headers(request, writer)
         head = encode_head(self._status_line(request.version), headers.items())
-        self._req = request
-        self._payload_writer = writer
+        # Nothing calls back into the response while it is written: it is not marked
+        # as being prepared in between, only as sent once the bytes are handed over.
         writer.send_message(head, b"" if must_be_empty or body is None else bytes(body))
         self._eof_sent = True
-        self._req = None
         self._body_length = writer.output_size
-        self._payload_writer = None
         return True
 
     async def _start(self, request: PreparingRequest) -> AbstractStreamWriter:
