@@ -256,7 +256,7 @@ def typecheck(session: nox.Session) -> None:
         ("src of all packages", ROOT, [*mypy, *(f"--package={p.module}" for p in REPO.packages)]),
     ]
     # Each package's tests/ is checked from inside it, as top-level modules (pytest puts tests/ on
-    # sys.path via `pythonpath`): the seven tests/ folders would collide if checked in one run.
+    # sys.path via `pythonpath`): the packages' tests/ folders would collide if checked in one run.
     commands += [
         (f"packages/{p.folder}/tests", p.tests, [*mypy, "."])
         for p in REPO.packages

@@ -1,0 +1,48 @@
+"""``AioHTTPTestCase``: a unittest base class that serves an application per test."""
+
+from __future__ import annotations
+
+import asyncio
+import unittest
+
+from aiostrata.web import Application
+
+from .client import TestClient
+from .servers import TestServer
+
+__all__ = ("AioHTTPTestCase",)
+
+
+class AioHTTPTestCase(unittest.IsolatedAsyncioTestCase):
+    """Serves :meth:`get_application`'s app on a free port around each test method.
+
+    A test method is ``async def`` and uses ``self.client`` (a started :class:`TestClient`);
+    ``self.server`` and ``self.app`` are there too. Override :meth:`get_server` or
+    :meth:`get_client` to change how they are made; a subclass that overrides
+    ``asyncSetUp`` or ``asyncTearDown`` calls ``super()``'s.
+    """
+
+    app: Application
+    server: TestServer
+    client: TestClient
+    loop: asyncio.AbstractEventLoop
+
+    async def get_application(self) -> Application:
+        """The application under test: every subclass defines it."""
+        raise RuntimeError("Did you forget to define get_application()?")
+
+    async def get_server(self, app: Application) -> TestServer:
+        return TestServer(app, loop=self.loop)
+
+    async def get_client(self, server: TestServer) -> TestClient:
+        return TestClient(server, loop=self.loop)
+
+    async def asyncSetUp(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.app = await self.get_application()
+        self.server = await self.get_server(self.app)
+        self.client = await self.get_client(self.server)
+        await self.client.start_server()
+
+    async def asyncTearDown(self) -> None:
+        await self.client.close()
