@@ -324,12 +324,18 @@ def _on_path(tool: str) -> bool:
 
 @nox.session
 def integration(session: nox.Session) -> None:
-    """tests-integration/ against the meta-package `aiostrata` installed from the wheels."""
+    """tests-integration/ against the meta-package `aiostrata` installed from the wheels.
+
+    pytest-aiostrata is installed too: its plugin serves the apps under test (the fixtures
+    ``aiostrata_client``, ``aiostrata_server``), as it serves users' own suites.
+    """
     if not (ROOT / "tests-integration").is_dir():
         session.error("tests-integration/ does not exist")
-    web = REPO.by_module["aiostrata.web"]
+    test_utils = REPO.by_module["aiostrata.test_utils"]
     _install_wheels(
-        session, REPO.closure(web), *nox.project.dependency_groups(ROOT_PYPROJECT, "integration")
+        session,
+        REPO.closure(test_utils),
+        *nox.project.dependency_groups(ROOT_PYPROJECT, "integration"),
     )
     _ensure_system_tools(session, {"nginx": "nginx-light", "curl": "curl"})
     session.log("running tests-integration/ (cwd: repo root, so `demo.app` is importable)")
