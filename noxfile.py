@@ -246,7 +246,8 @@ def speedups(session: nox.Session) -> None:
 
 @nox.session(reuse_venv=True)
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict (config: root pyproject.toml): src, tests, tests-integration, demo, tools."""
+    """mypy --strict (config: root pyproject.toml): src, tests, tests-integration, demo,
+    examples, tools."""
     integration = nox.project.dependency_groups(ROOT_PYPROJECT, "integration")
     requirements = {*REPO.third_party_requires(), *_test_requirements(), *integration}
     session.install("mypy", "nox", "uv", *sorted(requirements))
@@ -265,7 +266,8 @@ def typecheck(session: nox.Session) -> None:
     integration_dir = ROOT / "tests-integration"
     if _has_python(integration_dir):
         commands.append(("tests-integration", integration_dir, [*mypy, "."]))
-    tooling = ["noxfile.py", "tools"] + (["demo"] if _has_python(ROOT / "demo") else [])
+    apps = [name for name in ("demo", "examples") if _has_python(ROOT / name)]
+    tooling = ["noxfile.py", "tools", *apps]
     commands.append((" ".join(tooling), ROOT, [*mypy, *tooling]))
     _run_each(session, commands)
 
@@ -338,7 +340,7 @@ def integration(session: nox.Session) -> None:
         *nox.project.dependency_groups(ROOT_PYPROJECT, "integration"),
     )
     _ensure_system_tools(session, {"nginx": "nginx-light", "curl": "curl"})
-    session.log("running tests-integration/ (cwd: repo root, so `demo.app` is importable)")
+    session.log("running tests-integration/ (cwd: repo root, so `demo` and `examples` import)")
     # `python -m pytest` puts the cwd (the repo root) on sys.path, for `import demo.app`.
     session.run(
         "python", "-m", "pytest", "tests-integration", "--rootdir", str(ROOT),

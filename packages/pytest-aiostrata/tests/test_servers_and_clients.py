@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 
 import aiohttp
@@ -128,3 +129,11 @@ async def test_the_session_is_aiohttps_client_session() -> None:
         async with client.session.get(client.make_url("/direct")) as response:
             assert await response.text() == "ok /direct"
     assert client.session.closed
+
+
+async def test_a_request_can_be_made_a_task_or_gathered() -> None:
+    async with TestClient(TestServer(ok_app())) as client:
+        task = asyncio.create_task(client.get("/task"))
+        first, second = await asyncio.gather(client.get("/one"), client.head("/two"))
+        assert await (await task).text() == "ok /task"
+        assert (await first.text(), second.status) == ("ok /one", 200)

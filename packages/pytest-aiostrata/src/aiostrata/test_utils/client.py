@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Coroutine, Generator
 from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from aiohttp import ClientResponse, ClientSession, ClientWebSocketResponse, CookieJar
 from aiohttp.abc import AbstractCookieJar
@@ -26,11 +26,12 @@ __all__ = ("TestClient",)
 _Opened = TypeVar("_Opened", bound=ClientResponse | ClientWebSocketResponse)
 
 
-class _Opening(Generic[_Opened]):
-    """A response or WebSocket being opened: await it, or ``async with`` it.
+class _Opening(Coroutine[Any, Any, _Opened]):
+    """A response or WebSocket being opened: await it, ``async with`` it, or make it a task.
 
-    Leaving the ``async with`` releases the response (or closes the WebSocket); a plain
-    ``await`` leaves that to the client's :meth:`TestClient.close`.
+    It is a coroutine (``asyncio.create_task(client.get("/"))`` works, as with aiohttp's
+    client). Leaving the ``async with`` releases the response (or closes the WebSocket); a
+    plain ``await`` leaves that to the client's :meth:`TestClient.close`.
     """
 
     __slots__ = ("_coro", "_opened")
@@ -38,6 +39,15 @@ class _Opening(Generic[_Opened]):
     def __init__(self, coro: Coroutine[Any, Any, _Opened]) -> None:
         self._coro: Coroutine[Any, Any, _Opened] = coro
         self._opened: _Opened | None = None
+
+    def send(self, value: Any) -> Any:
+        return self._coro.send(value)
+
+    def throw(self, *exc_info: Any) -> Any:
+        return self._coro.throw(*exc_info)
+
+    def close(self) -> None:
+        self._coro.close()
 
     def __await__(self) -> Generator[Any, None, _Opened]:
         return self._coro.__await__()
