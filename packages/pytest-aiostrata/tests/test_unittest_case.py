@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import unittest
 
+import pytest
+
 from aiostrata import web
-from aiostrata.test_utils import AioHTTPTestCase, TestClient, TestServer
+from aiostrata.test_utils import AioHTTPTestCase, TestClient, TestServer, unittest_run_loop
 
 hits_key = web.AppKey("hits_key", list[str])
 
@@ -62,3 +64,32 @@ def test_the_server_is_closed_after_each_test() -> None:
     Recording("test_records").run(result)
     assert result.wasSuccessful(), result.errors + result.failures
     assert servers[0].closed
+
+
+def test_set_up_async_overrides_run_around_the_client() -> None:
+    seen: list[str] = []
+
+    class WithHooks(TestCounterApp):
+        async def setUpAsync(self) -> None:  # noqa: N802 - aiohttp's hook name
+            await super().setUpAsync()
+            seen.append(f"set up, client started: {self.server.started}")
+
+        async def tearDownAsync(self) -> None:  # noqa: N802 - aiohttp's hook name
+            await super().tearDownAsync()
+            seen.append(f"torn down, server closed: {self.server.closed}")
+
+        async def test_nothing_more(self) -> None:
+            seen.append("test")
+
+    result = unittest.TestResult()
+    WithHooks("test_nothing_more").run(result)
+    assert result.wasSuccessful(), result.errors + result.failures
+    assert seen == ["set up, client started: True", "test", "torn down, server closed: True"]
+
+
+def test_unittest_run_loop_is_kept_as_a_warning_no_op() -> None:
+    async def method(self: object) -> None:
+        raise AssertionError("never called here")  # pragma: no cover
+
+    with pytest.warns(DeprecationWarning, match="unittest_run_loop"):
+        assert unittest_run_loop(method) is method

@@ -10,7 +10,7 @@ from .client import TestClient
 from .loops import loop_context, setup_test_loop, teardown_test_loop, unused_port
 from .mocking import make_mocked_coro, make_mocked_request
 from .servers import BaseTestServer, RawTestServer, TestServer, get_port_socket
-from .testcase import AioHTTPTestCase
+from .testcase import AioHTTPTestCase, unittest_run_loop
 
 __all__ = (
     "AioHTTPTestCase",
@@ -25,5 +25,6 @@ __all__ = (
     "make_mocked_request",
     "setup_test_loop",
     "teardown_test_loop",
+    "unittest_run_loop",
     "unused_port",
 )

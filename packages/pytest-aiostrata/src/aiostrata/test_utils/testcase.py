@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import unittest
+import warnings
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from aiostrata.web import Application
 
 from .client import TestClient
 from .servers import TestServer
 
-__all__ = ("AioHTTPTestCase",)
+__all__ = ("AioHTTPTestCase", "unittest_run_loop")
 
 
 class AioHTTPTestCase(unittest.IsolatedAsyncioTestCase):
@@ -39,10 +42,35 @@ class AioHTTPTestCase(unittest.IsolatedAsyncioTestCase):
 
     async def asyncSetUp(self) -> None:
         self.loop = asyncio.get_running_loop()
+        await self.setUpAsync()
+
+    async def setUpAsync(self) -> None:  # noqa: N802 - aiohttp's hook name
+        """Make the app, server and client and start them; an override calls ``super()``'s."""
         self.app = await self.get_application()
         self.server = await self.get_server(self.app)
         self.client = await self.get_client(self.server)
         await self.client.start_server()
 
     async def asyncTearDown(self) -> None:
+        await self.tearDownAsync()
+
+    async def tearDownAsync(self) -> None:  # noqa: N802 - aiohttp's hook name
+        """Close the client, and with it the server; an override calls ``super()``'s."""
         await self.client.close()
+
+
+_Function = TypeVar("_Function", bound=Callable[..., Any])
+
+
+def unittest_run_loop(func: _Function) -> _Function:
+    """Kept for suites written for older aiohttp: returns ``func`` unchanged.
+
+    ``AioHTTPTestCase`` runs ``async def`` test methods by itself (it is an
+    ``IsolatedAsyncioTestCase``), so the decorator is no longer needed; it warns so.
+    """
+    warnings.warn(
+        "unittest_run_loop is deprecated: AioHTTPTestCase runs async test methods itself",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return func
