@@ -300,7 +300,7 @@ def deps(session: nox.Session) -> None:
 
 
 def _ensure_system_tools(session: nox.Session, tools: dict[str, str]) -> None:
-    """On CI, install the real parts the integration tests drive (nginx, curl) if missing.
+    """On CI, install the real parts the integration tests drive (nginx, curl, chromium).
 
     CI runs as root on Debian, where apt-get reaches Debian's packages. Elsewhere a missing
     tool only makes its tests skip, with the reason printed; nothing is installed.
@@ -339,7 +339,7 @@ def integration(session: nox.Session) -> None:
         REPO.closure(test_utils),
         *nox.project.dependency_groups(ROOT_PYPROJECT, "integration"),
     )
-    _ensure_system_tools(session, {"nginx": "nginx-light", "curl": "curl"})
+    _ensure_system_tools(session, {"nginx": "nginx-light", "curl": "curl", "chromium": "chromium"})
     session.log("running tests-integration/ (cwd: repo root, so `demo` and `examples` import)")
     # `python -m pytest` puts the cwd (the repo root) on sys.path, for `import demo.app`.
     session.run(
