@@ -14,6 +14,7 @@ from pathlib import Path
 
 import aiohttp
 
+from aiostrata import web
 from aiostrata.test_utils import TestClient
 from aiostrata.test_utils.pytest_plugin import AiostrataClient
 from examples import (
@@ -250,7 +251,7 @@ async def test_graceful_shutdown_finishes_requests_then_cleans_up(
     aiostrata_client: AiostrataClient,
 ) -> None:
     app = graceful_shutdown.init_app()
-    client: TestClient = await aiostrata_client(app)
+    client: TestClient[web.Request, web.Application] = await aiostrata_client(app)
     database = app[graceful_shutdown.database_key]
     socket = await client.ws_connect("/updates")
     slow = asyncio.create_task(client.get("/slow?seconds=0.3"))

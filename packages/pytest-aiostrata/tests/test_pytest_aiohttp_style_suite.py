@@ -243,7 +243,7 @@ async def test_an_aiohttp_application_is_refused_with_a_hint(aiohttp_client: Any
         await aiohttp_client("not an app")
 
 
-class _CountingClient(TestClient):
+class _CountingClient(TestClient[Any, Any]):
     made = 0
 
     def __init__(self, server: Any, **kwargs: Any) -> None:
@@ -252,7 +252,7 @@ class _CountingClient(TestClient):
 
 
 @pytest.fixture
-def aiohttp_client_cls() -> type[TestClient]:
+def aiohttp_client_cls() -> type[TestClient[Any, Any]]:
     return _CountingClient
 
 

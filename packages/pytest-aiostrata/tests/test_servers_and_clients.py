@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from typing import assert_type
 
 import aiohttp
 import pytest
@@ -106,7 +107,7 @@ def test_test_server_refuses_what_is_not_an_aiostrata_app() -> None:
 
 async def test_test_client_refuses_what_is_not_a_test_server() -> None:
     with pytest.raises(TypeError, match="TestServer"):
-        TestClient(ok_app())  # type: ignore[arg-type]
+        TestClient(ok_app())  # type: ignore[call-overload]
 
 
 async def test_raw_server_passes_server_options() -> None:
@@ -137,3 +138,14 @@ async def test_a_request_can_be_made_a_task_or_gathered() -> None:
         first, second = await asyncio.gather(client.get("/one"), client.head("/two"))
         assert await (await task).text() == "ok /task"
         assert (await first.text(), second.status) == ("ok /one", 200)
+
+
+async def test_the_client_type_follows_the_server() -> None:
+    """As aiohttp's: typed suites annotate ``TestClient[web.Request, web.Application]``."""
+    async with TestClient(TestServer(ok_app())) as app_client:
+        assert_type(app_client, TestClient[web.Request, web.Application])
+        assert_type(app_client.app, web.Application)
+        assert isinstance(app_client.app, web.Application)
+    async with TestClient(RawTestServer(ok)) as raw_client:
+        assert_type(raw_client, TestClient[web.BaseRequest, None])
+        assert raw_client.app is None

@@ -7,6 +7,7 @@ pytest-aiohttp's own plugin is not loaded, so the two never compete for a name.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -24,7 +25,9 @@ __all__ = (
 
 
 @pytest_asyncio.fixture
-async def aiohttp_client(aiohttp_client_cls: type[TestClient]) -> AsyncIterator[AiostrataClient]:
+async def aiohttp_client(
+    aiohttp_client_cls: type[TestClient[Any, Any]],
+) -> AsyncIterator[AiostrataClient]:
     """``aiostrata_client`` under pytest-aiohttp's name, making ``aiohttp_client_cls``."""
     async for start in client_factory(aiohttp_client_cls):
         yield start
@@ -49,6 +52,8 @@ def aiohttp_unused_port(aiostrata_unused_port: Callable[[], int]) -> Callable[[]
 
 
 @pytest.fixture
-def aiohttp_client_cls(aiostrata_client_cls: type[TestClient]) -> type[TestClient]:
+def aiohttp_client_cls(
+    aiostrata_client_cls: type[TestClient[Any, Any]],
+) -> type[TestClient[Any, Any]]:
     """``aiostrata_client_cls`` under pytest-aiohttp's name; a conftest may override it."""
     return aiostrata_client_cls

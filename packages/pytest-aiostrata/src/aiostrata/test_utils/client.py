@@ -11,19 +11,23 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Coroutine, Generator
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, Generic, Self, TypeVar, cast, overload
 
 from aiohttp import ClientResponse, ClientSession, ClientWebSocketResponse, CookieJar
 from aiohttp.abc import AbstractCookieJar
 from yarl import URL
 
-from aiostrata.web import Application
+from aiostrata.web import Application, BaseRequest, Request
 
-from .servers import BaseTestServer
+from .servers import BaseTestServer, RawTestServer, TestServer
 
 __all__ = ("TestClient",)
 
 _Opened = TypeVar("_Opened", bound=ClientResponse | ClientWebSocketResponse)
+# What the served handlers receive, and the served application (None for a raw server): the
+# two type parameters of aiohttp's TestClient, so that typed suites keep their annotations.
+_Request = TypeVar("_Request", bound=BaseRequest)
+_ApplicationNone = TypeVar("_ApplicationNone", Application, None)
 
 
 class _Opening(Coroutine[Any, Any, _Opened]):
@@ -69,7 +73,7 @@ class _Opening(Coroutine[Any, Any, _Opened]):
             opened.release()
 
 
-class TestClient:
+class TestClient(Generic[_Request, _ApplicationNone]):
     """Requests to one :class:`BaseTestServer`, through a ``ClientSession`` of its own.
 
     The session's cookie jar accepts cookies from IP addresses (``CookieJar(unsafe=True)``),
@@ -78,6 +82,36 @@ class TestClient:
     """
 
     __test__ = False  # its name starts with "Test": pytest must not collect it
+
+    @overload
+    def __init__(
+        self: TestClient[Request, Application],
+        server: TestServer,
+        *,
+        cookie_jar: AbstractCookieJar | None = None,
+        loop: asyncio.AbstractEventLoop | None = None,
+        **kwargs: Any,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: TestClient[BaseRequest, None],
+        server: RawTestServer,
+        *,
+        cookie_jar: AbstractCookieJar | None = None,
+        loop: asyncio.AbstractEventLoop | None = None,
+        **kwargs: Any,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: TestClient[_Request, None],
+        server: BaseTestServer,
+        *,
+        cookie_jar: AbstractCookieJar | None = None,
+        loop: asyncio.AbstractEventLoop | None = None,
+        **kwargs: Any,
+    ) -> None: ...
 
     def __init__(
         self,
@@ -119,10 +153,9 @@ class TestClient:
         return self._server
 
     @property
-    def app(self) -> Application | None:
+    def app(self) -> _ApplicationNone:
         """The served application; None for a :class:`RawTestServer`."""
-        app: Application | None = getattr(self._server, "app", None)
-        return app
+        return cast(_ApplicationNone, getattr(self._server, "app", None))
 
     @property
     def session(self) -> ClientSession:

@@ -22,18 +22,21 @@ The fixtures are pytest-asyncio fixtures: they work in its ``auto`` and ``strict
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 import pytest
 import pytest_asyncio
 
-from aiostrata.web import Application
+from aiostrata.web import Application, BaseRequest, Request
 
 from .client import TestClient
 from .loops import unused_port
 from .servers import BaseTestServer, RawHandler, RawTestServer, TestServer
 
 __all__ = (
+    "AiohttpClient",
+    "AiohttpRawServer",
+    "AiohttpServer",
     "AiostrataClient",
     "AiostrataRawServer",
     "AiostrataServer",
@@ -68,14 +71,31 @@ class AiostrataRawServer(Protocol):
 class AiostrataClient(Protocol):
     """What the ``aiostrata_client`` fixture gives."""
 
+    @overload
     def __call__(
         self,
-        app_or_server: Application | BaseTestServer,
+        app_or_server: Application,
         /,
         *,
         server_kwargs: dict[str, Any] | None = ...,
         **kwargs: Any,
-    ) -> Awaitable[TestClient]: ...
+    ) -> Awaitable[TestClient[Request, Application]]: ...
+
+    @overload
+    def __call__(
+        self,
+        app_or_server: BaseTestServer,
+        /,
+        *,
+        server_kwargs: dict[str, Any] | None = ...,
+        **kwargs: Any,
+    ) -> Awaitable[TestClient[BaseRequest, None]]: ...
+
+
+# pytest-aiohttp's names of the fixture types, for annotations written against it.
+AiohttpClient = AiostrataClient
+AiohttpServer = AiostrataServer
+AiohttpRawServer = AiostrataRawServer
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -94,7 +114,7 @@ def aiostrata_unused_port() -> Callable[[], int]:
 
 
 @pytest.fixture
-def aiostrata_client_cls() -> type[TestClient]:
+def aiostrata_client_cls() -> type[TestClient[Any, Any]]:
     """The class ``aiostrata_client`` instantiates; override it to use a subclass."""
     return TestClient
 
@@ -145,9 +165,9 @@ def _not_servable(value: object) -> ValueError:
     return ValueError(f"Unknown argument type: {kind!r}")
 
 
-async def client_factory(client_cls: type[TestClient]) -> AsyncIterator[AiostrataClient]:
+async def client_factory(client_cls: type[TestClient[Any, Any]]) -> AsyncIterator[AiostrataClient]:
     """Yield the factory behind ``aiostrata_client``, then close every client it made."""
-    clients: list[TestClient] = []
+    clients: list[TestClient[Any, Any]] = []
 
     async def start(
         app_or_server: Application | BaseTestServer,
@@ -155,7 +175,7 @@ async def client_factory(client_cls: type[TestClient]) -> AsyncIterator[Aiostrat
         *,
         server_kwargs: dict[str, Any] | None = None,
         **kwargs: Any,
-    ) -> TestClient:
+    ) -> TestClient[Any, Any]:
         if isinstance(app_or_server, Application):
             server: BaseTestServer = TestServer(app_or_server, **(server_kwargs or {}))
         elif isinstance(app_or_server, BaseTestServer):
@@ -174,7 +194,7 @@ async def client_factory(client_cls: type[TestClient]) -> AsyncIterator[Aiostrat
 
 @pytest_asyncio.fixture
 async def aiostrata_client(
-    aiostrata_client_cls: type[TestClient],
+    aiostrata_client_cls: type[TestClient[Any, Any]],
 ) -> AsyncIterator[AiostrataClient]:
     """Start a ``TestClient`` for an application (served by a new ``TestServer``) or a server.
 

@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from aiostrata.web import Application
+from aiostrata.web import Application, Request
 
 from .client import TestClient
 from .servers import TestServer
@@ -27,7 +27,7 @@ class AioHTTPTestCase(unittest.IsolatedAsyncioTestCase):
 
     app: Application
     server: TestServer
-    client: TestClient
+    client: TestClient[Request, Application]
     loop: asyncio.AbstractEventLoop
 
     async def get_application(self) -> Application:
@@ -37,7 +37,7 @@ class AioHTTPTestCase(unittest.IsolatedAsyncioTestCase):
     async def get_server(self, app: Application) -> TestServer:
         return TestServer(app, loop=self.loop)
 
-    async def get_client(self, server: TestServer) -> TestClient:
+    async def get_client(self, server: TestServer) -> TestClient[Request, Application]:
         return TestClient(server, loop=self.loop)
 
     async def asyncSetUp(self) -> None:
