@@ -128,3 +128,25 @@ def test_clients_and_servers_are_closed_after_each_test(pytester: pytest.Pyteste
     )
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
+
+
+def test_aiohttps_own_older_plugin_keeps_its_names_too(pytester: pytest.Pytester) -> None:
+    """``-p aiohttp.pytest_plugin`` defines aiohttp_client for aiohttp apps: no alias then."""
+    _ini(pytester, "auto")
+    listed = pytester.runpytest_inprocess(
+        "-p", "no:cacheprovider", "-p", "aiohttp.pytest_plugin", "--fixtures"
+    )
+    assert listed.ret == 0
+    output = listed.stdout.str()
+    assert "fixtures defined from aiohttp.pytest_plugin" in output
+    assert "fixtures defined from aiostrata.test_utils.pytest_plugin" in output
+    assert "aiostrata.test_utils.aiohttp_fixture_names" not in output
+
+
+def test_without_pytest_aiohttp_the_aliases_are_listed(pytester: pytest.Pytester) -> None:
+    _ini(pytester, "auto")
+    listed = pytester.runpytest_inprocess("-p", "no:cacheprovider", "--fixtures")
+    assert listed.ret == 0
+    section = listed.stdout.str().split("fixtures defined from aiostrata.test_utils.aiohttp_f")[1]
+    for name in ("aiohttp_client", "aiohttp_server", "aiohttp_raw_server", "aiohttp_unused_port"):
+        assert name in section

@@ -47,8 +47,14 @@ __all__ = (
     "aiostrata_unused_port",
 )
 
-# The names under which pytest-aiohttp's plugin may be registered.
-_PYTEST_AIOHTTP_PLUGINS = ("aiohttp", "pytest_aiohttp", "pytest_aiohttp.plugin")
+# The names under which pytest-aiohttp's plugin may be registered, and aiohttp's own older
+# plugin (``-p aiohttp.pytest_plugin``), which defines the same fixture names.
+_PYTEST_AIOHTTP_PLUGINS = (
+    "aiohttp",
+    "pytest_aiohttp",
+    "pytest_aiohttp.plugin",
+    "aiohttp.pytest_plugin",
+)
 _ALIASES_PLUGIN = "aiostrata.test_utils.aiohttp_fixture_names"
 
 
