@@ -96,8 +96,9 @@ class BaseTestServer(ABC):
     ) -> None:
         """Set the runner up and listen; a second call does nothing.
 
-        ``ssl=`` takes an ``ssl.SSLContext``; every other keyword goes to the runner (and so
-        to the low-level ``Server``), e.g. ``client_max_size`` or ``access_log_class``.
+        ``ssl=`` takes an ``ssl.SSLContext``; every other keyword (here or given to the
+        constructor) goes to the runner and so to the low-level ``Server``, e.g.
+        ``shutdown_timeout``, ``access_log`` or ``max_line_size``.
         """
         if self.runner is not None:
             return
