@@ -246,7 +246,8 @@ def speedups(session: nox.Session) -> None:
 
 @nox.session(reuse_venv=True)
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict (config: root pyproject.toml): src, tests, tests-integration, demo, tools."""
+    """mypy --strict (config: root pyproject.toml): src, tests, tests-integration, demo,
+    examples, tools."""
     integration = nox.project.dependency_groups(ROOT_PYPROJECT, "integration")
     requirements = {*REPO.third_party_requires(), *_test_requirements(), *integration}
     session.install("mypy", "nox", "uv", *sorted(requirements))
@@ -256,7 +257,7 @@ def typecheck(session: nox.Session) -> None:
         ("src of all packages", ROOT, [*mypy, *(f"--package={p.module}" for p in REPO.packages)]),
     ]
     # Each package's tests/ is checked from inside it, as top-level modules (pytest puts tests/ on
-    # sys.path via `pythonpath`): the seven tests/ folders would collide if checked in one run.
+    # sys.path via `pythonpath`): the packages' tests/ folders would collide if checked in one run.
     commands += [
         (f"packages/{p.folder}/tests", p.tests, [*mypy, "."])
         for p in REPO.packages
@@ -265,7 +266,8 @@ def typecheck(session: nox.Session) -> None:
     integration_dir = ROOT / "tests-integration"
     if _has_python(integration_dir):
         commands.append(("tests-integration", integration_dir, [*mypy, "."]))
-    tooling = ["noxfile.py", "tools"] + (["demo"] if _has_python(ROOT / "demo") else [])
+    apps = [name for name in ("demo", "examples") if _has_python(ROOT / name)]
+    tooling = ["noxfile.py", "tools", *apps]
     commands.append((" ".join(tooling), ROOT, [*mypy, *tooling]))
     _run_each(session, commands)
 
@@ -298,7 +300,7 @@ def deps(session: nox.Session) -> None:
 
 
 def _ensure_system_tools(session: nox.Session, tools: dict[str, str]) -> None:
-    """On CI, install the real parts the integration tests drive (nginx, curl) if missing.
+    """On CI, install the real parts the integration tests drive (nginx, curl, chromium).
 
     CI runs as root on Debian, where apt-get reaches Debian's packages. Elsewhere a missing
     tool only makes its tests skip, with the reason printed; nothing is installed.
@@ -324,15 +326,21 @@ def _on_path(tool: str) -> bool:
 
 @nox.session
 def integration(session: nox.Session) -> None:
-    """tests-integration/ against the meta-package `aiostrata` installed from the wheels."""
+    """tests-integration/ against the meta-package `aiostrata` installed from the wheels.
+
+    pytest-aiostrata is installed too: its plugin serves the apps under test (the fixtures
+    ``aiostrata_client``, ``aiostrata_server``), as it serves users' own suites.
+    """
     if not (ROOT / "tests-integration").is_dir():
         session.error("tests-integration/ does not exist")
-    web = REPO.by_module["aiostrata.web"]
+    test_utils = REPO.by_module["aiostrata.test_utils"]
     _install_wheels(
-        session, REPO.closure(web), *nox.project.dependency_groups(ROOT_PYPROJECT, "integration")
+        session,
+        REPO.closure(test_utils),
+        *nox.project.dependency_groups(ROOT_PYPROJECT, "integration"),
     )
-    _ensure_system_tools(session, {"nginx": "nginx-light", "curl": "curl"})
-    session.log("running tests-integration/ (cwd: repo root, so `demo.app` is importable)")
+    _ensure_system_tools(session, {"nginx": "nginx-light", "curl": "curl", "chromium": "chromium"})
+    session.log("running tests-integration/ (cwd: repo root, so `demo` and `examples` import)")
     # `python -m pytest` puts the cwd (the repo root) on sys.path, for `import demo.app`.
     session.run(
         "python", "-m", "pytest", "tests-integration", "--rootdir", str(ROOT),

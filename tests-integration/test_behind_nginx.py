@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from aiostrata import web
+from aiostrata.test_utils.pytest_plugin import AiostrataServer
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed")
@@ -66,7 +67,7 @@ def _nginx_conf(prefix: Path, listen: int, upstream: int) -> str:
 
 
 @pytest.fixture
-async def proxied_url(tmp_path: Path) -> AsyncIterator[str]:
+async def proxied_url(tmp_path: Path, aiostrata_server: AiostrataServer) -> AsyncIterator[str]:
     async def who(request: web.Request) -> web.Response:
         peer = request.transport.get_extra_info("peername") if request.transport else None
         return web.json_response(
@@ -99,11 +100,8 @@ async def proxied_url(tmp_path: Path) -> AsyncIterator[str]:
     app.router.add_post("/echo", echo)
     app.router.add_get("/big", big)
     app.router.add_get("/ws", ws)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    upstream = runner.addresses[0][1]
+    upstream = (await aiostrata_server(app)).port
+    assert upstream is not None
 
     listen = _free_port()
     conf = tmp_path / "nginx.conf"
@@ -138,7 +136,6 @@ async def proxied_url(tmp_path: Path) -> AsyncIterator[str]:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
-        await runner.cleanup()
 
 
 async def test_proxied_requests_reuse_upstream_connections(proxied_url: str) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import AsyncIterator
 
 import aiohttp
 import httpx
 import pytest
 
 from aiostrata import web
+from aiostrata.test_utils.pytest_plugin import AiostrataServer
 
 CONTENT = b"".join(b"row %06d,some,csv,values\n" % i for i in range(20000))
 
@@ -27,16 +27,11 @@ async def digest(request: web.Request) -> web.Response:
 
 
 @pytest.fixture
-async def base_url() -> AsyncIterator[str]:
+async def base_url(aiostrata_server: AiostrataServer) -> str:
     app = web.Application(client_max_size=2 * len(CONTENT))
     app.router.add_post("/digest", digest)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    yield f"http://{host}:{port}"
-    await runner.cleanup()
+    server = await aiostrata_server(app)
+    return f"http://{server.host}:{server.port}"
 
 
 def gzipped(data: bytes) -> bytes:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -14,6 +13,7 @@ import pytest
 from yarl import URL
 
 from aiostrata import web
+from aiostrata.test_utils.pytest_plugin import AiostrataServer
 
 CURL = shutil.which("curl")
 DATA = bytes(range(256)) * 64  # 16 KiB
@@ -21,20 +21,15 @@ SECRET = b"never-leaves-the-server"
 
 
 @pytest.fixture
-async def static_url(tmp_path: Path) -> AsyncIterator[str]:
+async def static_url(tmp_path: Path, aiostrata_server: AiostrataServer) -> str:
     root = tmp_path / "public"
     root.mkdir()
     (root / "data.bin").write_bytes(DATA)
     (tmp_path / "secret.txt").write_bytes(SECRET)
     app = web.Application()
     app.router.add_static("/static", root)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    yield f"http://{host}:{port}"
-    await runner.cleanup()
+    server = await aiostrata_server(app)
+    return f"http://{server.host}:{server.port}"
 
 
 async def test_aiohttp_client_range_and_traversal(static_url: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ssl
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -12,6 +11,7 @@ import pytest
 import trustme
 
 from aiostrata import web
+from aiostrata.test_utils.pytest_plugin import AiostrataServer
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def ca() -> trustme.CA:
 
 
 @pytest.fixture
-async def tls_url(ca: trustme.CA, tmp_path: Path) -> AsyncIterator[str]:
+async def tls_url(ca: trustme.CA, tmp_path: Path, aiostrata_server: AiostrataServer) -> str:
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("127.0.0.1", "localhost").configure_cert(server_context)
     big = tmp_path / "big.bin"
@@ -37,13 +37,9 @@ async def tls_url(ca: trustme.CA, tmp_path: Path) -> AsyncIterator[str]:
     app = web.Application()
     app.router.add_get("/who", who)
     app.router.add_get("/big", file)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=server_context)
-    await site.start()
-    port = runner.addresses[0][1]
-    yield f"https://127.0.0.1:{port}"
-    await runner.cleanup()
+    server = await aiostrata_server(app, ssl=server_context)
+    assert server.scheme == "https"
+    return f"https://127.0.0.1:{server.port}"
 
 
 async def test_aiohttp_client_over_tls(ca: trustme.CA, tls_url: str) -> None:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 import socket
 import sys
-from argparse import ArgumentParser
+from argparse import ArgumentParser, Namespace
 from collections.abc import Sequence
-from importlib import import_module
 
 from aiostrata.web_runner import run_app
+
+from .app_factory import FactoryError, check_entry_syntax, load_factory
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -46,21 +47,30 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="Unix file system path to serve on. Can be combined with "
         "hostname to serve on both Unix and TCP.",
     )
+    parser.add_argument(
+        "--reload",
+        action="store_true",
+        help="for development: restart the app when a .py file changes, on the same socket "
+        "(needs the reload extra: pip install 'aiostrata[reload]')",
+    )
+    parser.add_argument(
+        "--reload-dir",
+        action="append",
+        default=None,
+        metavar="DIR",
+        help="a directory to watch with --reload (repeatable; default: the current directory)",
+    )
     args, extra_argv = parser.parse_known_args(argv)
+    if args.reload_dir and not args.reload:
+        parser.error("--reload-dir needs --reload")
 
-    module_name, _, func_name = args.entry_func.partition(":")
-    if not func_name or not module_name:
-        parser.error("'entry-func' not in 'module:function' syntax")
-    if module_name.startswith("."):
-        parser.error("relative module names not supported")
+    if args.reload:
+        _serve_with_reload(parser, args, extra_argv)
+        return
     try:
-        module = import_module(module_name)
-    except ImportError as exc:
-        parser.error(f"unable to import {module_name}: {exc}")
-    try:
-        func = getattr(module, func_name)
-    except AttributeError:
-        parser.error(f"module {module_name!r} has no attribute {func_name!r}")
+        func = load_factory(args.entry_func)
+    except FactoryError as exc:
+        parser.error(str(exc))
 
     if args.path is not None and not hasattr(socket, "AF_UNIX"):
         parser.error("file system paths not supported by your operating environment")
@@ -71,6 +81,32 @@ def main(argv: Sequence[str] | None = None) -> None:
         run_app(func(extra_argv), path=args.path)
         return
     run_app(func(extra_argv), host=host or "localhost", port=args.port, path=args.path)
+
+
+def _serve_with_reload(parser: ArgumentParser, args: Namespace, extra_argv: list[str]) -> None:
+    """Hand over to the reloading supervisor, which never imports the app itself."""
+    try:
+        check_entry_syntax(args.entry_func)
+    except FactoryError as exc:
+        parser.error(str(exc))
+    if args.path is not None and not hasattr(socket, "AF_UNIX"):
+        parser.error("file system paths not supported by your operating environment")
+    try:
+        from .reload import serve_with_reload
+    except ImportError as exc:
+        parser.error(f"--reload needs watchfiles: pip install 'aiostrata[reload]' ({exc})")
+    host = args.hostname
+    if host is None and args.path is None:
+        host = "localhost"
+    code = serve_with_reload(
+        args.entry_func,
+        extra_argv,
+        host=host,
+        port=args.port,
+        path=args.path,
+        watch=args.reload_dir or ["."],
+    )
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover - exercised through `python -m`

@@ -1,0 +1,1 @@
+"""Small runnable aiostrata apps, one idea each (see README.md)."""
