@@ -25,6 +25,7 @@ from aiostrata.http_parser import (
     HttpProcessingError,
     HttpVersion11,
     ParserLimits,
+    PayloadAccessError,
     RawRequestMessage,
     StreamReader,
     StreamWriter,
@@ -58,6 +59,8 @@ _ERROR_MESSAGE: Final = placeholder_message(HttpVersion11)
 # What handlers return nearly always: checked by type alone, no isinstance chain.
 _PLAIN_RESPONSES: Final = frozenset((Response, StreamResponse))
 _current_task: Final = asyncio.current_task
+# What a body read raises once its response is sent (aiohttp's name and behaviour).
+_PAYLOAD_ACCESS_ERROR: Final = PayloadAccessError("the request body was read after its response")
 
 
 class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
@@ -498,13 +501,17 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
         ):
             if not (payload.raw if isinstance(payload, DecodingStreamReader) else payload).at_eof():
                 self._linger = True
+            payload.set_exception(_PAYLOAD_ACCESS_ERROR)  # the answer is out: the body is gone
             return False
-        if payload is EMPTY_PAYLOAD or await discard_unread_body(
-            payload, self._loop, self._lingering_time, self._max_lingering_bytes
-        ):
+        if payload is EMPTY_PAYLOAD:
             return True
-        self._linger = True
-        return False
+        keep = await discard_unread_body(
+            payload, self._loop, self._lingering_time, self._max_lingering_bytes
+        )
+        payload.set_exception(_PAYLOAD_ACCESS_ERROR)
+        if not keep:
+            self._linger = True
+        return keep
 
     async def _send_response(
         self, request: BaseRequest, response: StreamResponse, start: float
