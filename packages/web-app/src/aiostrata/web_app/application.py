@@ -38,7 +38,7 @@ __all__ = ("Application",)
 
 _T = TypeVar("_T")
 _U = TypeVar("_U")
-_default_logger: Final = logging.getLogger("aiostrata.web")
+_default_logger: Final = logging.getLogger("aiohttp.web")  # aiohttp's documented name
 _sentinel: Any = object()
 # Bound on the cached middleware chains of one application (see Application._handle).
 _MAX_MIDDLEWARE_CHAINS: Final = 4096
