@@ -79,7 +79,8 @@ class FailureHandling:
         """A response for a failure in the server or handler; logs the traceback."""
         if exc is not None:
             self.logger.exception("Error handling request from %s", request.remote, exc_info=exc)
-        return error_page(status, exc, message, debug=self.debug)
+        accept = request.headers.get("Accept", "")
+        return error_page(status, exc, message, debug=self.debug, accept=accept)
 
     def _log_access(self, request: BaseRequest, response: StreamResponse, start: float) -> None:
         access_log = self.access_logger
