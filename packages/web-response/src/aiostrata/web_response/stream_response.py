@@ -387,7 +387,13 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
             await self._start_compression(request)
         self._prepare_headers(request, writer)
         await request._prepare_hook(self)
-        await self._write_headers(request, writer)
+        try:
+            await self._write_headers(request, writer)
+        except Exception:
+            # The head could not be encoded (an unsafe header): nothing was queued,
+            # so the response stays unprepared and the connection can still answer 500.
+            self._payload_writer = self._req = None
+            raise
         return writer
 
     def _prepare_headers(self, request: PreparingRequest, writer: AbstractStreamWriter) -> None:
