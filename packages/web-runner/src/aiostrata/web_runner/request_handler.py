@@ -134,6 +134,7 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
         self._upgraded_buffer = bytearray()
         self._upgraded_receiver: UpgradedReceiver | None = None
         self._eof_seen = False  # the client half-closed its side
+        self._tls = False  # over TLS a half-close cannot keep the transport open
         self._input_ended = False  # the parser was told about that half-close
         self._linger = False  # close by lingering: the client may still be sending
         self._linger_handle: asyncio.TimerHandle | None = None
@@ -161,6 +162,7 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         transport = cast(asyncio.Transport, transport)  # servers make stream transports
         self._transport = transport
+        self._tls = transport.get_extra_info("sslcontext") is not None
         sock = transport.get_extra_info("socket")
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
             try:
@@ -208,7 +210,13 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
             self._dispatch()
 
     def eof_received(self) -> bool:
-        """A half-close: answer what was received, then close (keep the transport open)."""
+        """A half-close: answer what was received, then close (keep the transport open).
+
+        Unless the peer is gone (see :meth:`_peer_left`): then the transport closes
+        now, which cancels the handler (with ``handler_cancellation``) and makes its
+        writes fail. Over TLS the transport closes whatever this returns (asyncio
+        warns about True), so it is never True there.
+        """
         self._eof_seen = True
         if self._linger_handle is not None:
             return False  # lingering close is over: let the transport close
@@ -216,6 +224,8 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
             # The peer half-closed an upgraded connection; it stays writable so the
             # new protocol can still say goodbye (a WebSocket close frame).
             self._upgraded_receiver.feed_eof()
+        elif self._peer_left():
+            return False
         if not self._parser.holding_back:
             self._end_of_input()
         # else: _parse() ends the input once the held-back requests are parsed
@@ -224,7 +234,21 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
             self._wake()
         # Otherwise the serving task stops once the queue is empty and the input has
         # ended (not through _close, which would refuse the requests held back).
-        return True
+        return not self._tls
+
+    def _peer_left(self) -> bool:
+        """Whether a FIN means the client left, not that it finished sending.
+
+        Requests it pipelined before the FIN (queued or held back) are answered:
+        it half-closed and waits for them. Otherwise, with a handler running, it
+        is gone if its answer had started (an HTTP client never half-closes
+        while reading a response: a server-sent-events client that left) or if
+        the application asked for handler cancellation, as aiohttp treats any FIN.
+        """
+        request = self._current_request
+        if request is None or self._messages or self._parser.holding_back:
+            return False
+        return self._manager.handler_cancellation or request.writer.output_size > 0
 
     def _wake(self) -> None:
         waiter, self._waiter = self._waiter, None
