@@ -353,7 +353,14 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
 
     @property
     def keep_alive(self) -> bool:
-        return not self._message.should_close
+        """Whether the connection may carry another request after this one's answer.
+
+        Never after an upgrade request: accepted (101), the connection belongs to
+        the new protocol; declined, the server closes it, and the answer must say
+        ``Connection: close`` so that a keep-alive client does not reuse it.
+        """
+        message = self._message
+        return not (message.should_close or message.upgrade)
 
     @cached_property
     def forwarded(self) -> tuple[MappingProxyType[str, str], ...]:
