@@ -79,3 +79,16 @@ def test_the_default_loggers_have_aiohttps_names() -> None:
     assert log.server_logger.name == "aiohttp.server"
     assert log.web_logger.name == "aiohttp.web"
     assert Application().logger.name == "aiohttp.web"
+
+
+async def test_a_handler_timeout_is_a_504_that_says_so(serve_app: ServeApp) -> None:
+    async def times_out(request: Request) -> Response:
+        raise TimeoutError
+
+    app = Application()
+    app.router.add_get("/", times_out)
+    _, port = await serve_app(app)
+    response = await exchange(port, _get("/"))
+    assert response.startswith(b"HTTP/1.1 504 Gateway Timeout\r\n")
+    assert b"Content-Type: text/plain; charset=utf-8\r\n" in response
+    assert response.endswith(b"\r\n\r\n504 Gateway Timeout\n\n")  # aiohttp's body is empty
