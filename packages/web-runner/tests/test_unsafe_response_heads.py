@@ -86,3 +86,34 @@ async def test_any_other_unsafe_header_is_answered_with_a_clean_500(
     assert response.endswith(b"Server got itself in trouble")
     assert b"evil" not in response
     assert rest == b""
+
+
+async def test_a_failing_prepare_signal_receiver_is_answered_with_a_500(
+    serve_app: ServeApp,
+) -> None:
+    async def broken_receiver(request: Request, response: StreamResponse) -> None:
+        raise RuntimeError("receiver failed")
+
+    async def ok(request: Request) -> Response:
+        return Response(text="never sent")
+
+    app = Application()
+    app.on_response_prepare.append(broken_receiver)
+    app.router.add_get("/", ok)
+    _, port = await serve_app(app)
+    response = await exchange(port, b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+    assert response.startswith(b"HTTP/1.1 500 Internal Server Error\r\n"), response[:80]
+    assert response.endswith(b"Server got itself in trouble")
+
+
+async def test_a_chunked_response_to_http_1_0_is_answered_with_a_500(serve_app: ServeApp) -> None:
+    async def chunked(request: Request) -> Response:
+        response = Response(text="chunks")
+        response.enable_chunked_encoding()  # impossible on HTTP/1.0: refused at prepare
+        return response
+
+    app = Application()
+    app.router.add_get("/", chunked)
+    _, port = await serve_app(app)
+    response = await exchange(port, b"GET / HTTP/1.0\r\n\r\n")
+    assert response.startswith(b"HTTP/1.0 500 Internal Server Error\r\n"), response[:80]

@@ -383,15 +383,16 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
     async def _start(self, request: PreparingRequest) -> AbstractStreamWriter:
         self._req = request
         writer = self._payload_writer = request._payload_writer
-        if self._compression:
-            await self._start_compression(request)
-        self._prepare_headers(request, writer)
-        await request._prepare_hook(self)
         try:
+            if self._compression:
+                await self._start_compression(request)
+            self._prepare_headers(request, writer)
+            await request._prepare_hook(self)
             await self._write_headers(request, writer)
         except Exception:
-            # The head could not be encoded (an unsafe header): nothing was queued,
-            # so the response stays unprepared and the connection can still answer 500.
+            # Nothing was queued (an unsafe header, a failing on_response_prepare
+            # receiver...): the response stays unprepared, so the connection can
+            # still answer 500 instead of closing without a byte.
             self._payload_writer = self._req = None
             raise
         return writer

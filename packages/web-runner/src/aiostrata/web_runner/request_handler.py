@@ -556,16 +556,7 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
                 self.logger.exception("Error while writing a response", exc_info=exc)
                 self.force_close()
                 return False
-            fallback = self.handle_error(request, 500, exc)
-            # Nothing of the failed response was sent (an unsafe header, say), but it may
-            # have set the writer's framing (chunks, compression): the 500 gets a clean one.
-            request.__dict__["_payload_writer"] = StreamWriter(self, self._loop)
-            try:
-                await fallback.prepare(request)
-                await fallback.write_eof()
-            except ConnectionError:
-                return False
-            self._log_access(request, fallback, start)
+            await self._answer_unsent_response_with_500(request, exc, start)
             return False  # the 500 said Connection: close
         self._log_access(request, response, start)
         return True
