@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 from pathlib import Path
 
@@ -70,3 +71,27 @@ async def test_a_plain_http_request_to_the_tls_port_gets_no_answer(tls_url: str)
     async with httpx.AsyncClient() as client:
         with pytest.raises(httpx.HTTPError):
             await client.get(plain + "/who", timeout=5)
+
+
+@pytest.mark.parametrize("requests", [1, 2])
+async def test_a_tls_client_closing_causes_no_asyncio_warning(
+    ca: trustme.CA, tls_url: str, caplog: pytest.LogCaptureFixture, requests: int
+) -> None:
+    """asyncio warns for every TLS half-close a protocol asks to keep open; we never ask."""
+    client_context = ssl.create_default_context()
+    ca.configure_trust(client_context)
+    port = int(tls_url.rsplit(":", 1)[1])
+    reader, writer = await asyncio.open_connection("127.0.0.1", port, ssl=client_context)
+    try:
+        for _ in range(requests):
+            writer.write(b"GET /who HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+            assert head.startswith(b"HTTP/1.1 200 OK\r\n")
+            length = int(head.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+            await asyncio.wait_for(reader.readexactly(length), 5)
+    finally:
+        writer.close()  # close_notify: the server sees the end of its input
+        await writer.wait_closed()
+    await asyncio.sleep(0.2)  # let the server handle the close
+    warnings = [r.getMessage() for r in caplog.records if "eof_received" in r.getMessage()]
+    assert warnings == []

@@ -73,3 +73,22 @@ def test_websocket_error_carries_its_close_code() -> None:
     assert "1009" in repr(error)
     with pytest.raises(WebSocketError):
         raise error
+
+
+def test_message_types_have_aiohttps_lower_case_aliases() -> None:
+    # aiohttp's own examples compare with WSMsgType.text, .close and the like.
+    aliases = {
+        "text": WSMsgType.TEXT,
+        "binary": WSMsgType.BINARY,
+        "ping": WSMsgType.PING,
+        "pong": WSMsgType.PONG,
+        "close": WSMsgType.CLOSE,
+        "closing": WSMsgType.CLOSING,
+        "closed": WSMsgType.CLOSED,
+        "error": WSMsgType.ERROR,
+    }
+    for alias, member in aliases.items():
+        assert getattr(WSMsgType, alias) is member
+        assert WSMsgType[alias] is member
+    # Aliases are not extra members: iteration still yields each type once.
+    assert len(list(WSMsgType)) == 9

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from aiostrata.web_app import AppKey, Application, NotAppKeyWarning
@@ -69,3 +71,28 @@ def test_routes_cannot_be_added_after_freeze() -> None:
 
     with pytest.raises(RuntimeError):
         app.router.add_get("/", handler)  # type: ignore[arg-type]
+
+
+def test_state_with_string_and_typed_keys_sorts() -> None:
+    later, earlier = AppKey("zeta", int), AppKey("alpha", int)
+    app = Application()
+    app[later] = 1
+    with pytest.warns(NotAppKeyWarning):
+        app.update({"b": 2, "a": 3})
+    app[earlier] = 4
+    # Typed keys first, by name; then the strings: a total order, as aiohttp's.
+    assert sorted(app) == [earlier, later, "a", "b"]
+    mixed: list[Any] = ["b", later, "a", earlier]
+    assert sorted(mixed) == [earlier, later, "a", "b"]
+
+
+def test_a_key_made_with_a_subscripted_type_keeps_its_type_and_module() -> None:
+    key = AppKey[list[int]]("numbers")
+    assert repr(key) == f"<AppKey({__name__}.numbers, type=list[int])>"
+
+
+def test_keys_made_in_a_function_name_the_module_they_are_made_in() -> None:
+    def make() -> AppKey[str]:
+        return AppKey("inner", str)
+
+    assert repr(make()) == f"<AppKey({__name__}.inner, type=str)>"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from aiostrata.web_app import Application
+from aiostrata.web_app import Application, CleanupError
 
 
 async def test_signals_and_cleanup_ctx_run_in_order() -> None:
@@ -76,3 +77,45 @@ async def test_signals_are_frozen_with_the_application() -> None:
         app.on_startup.append(late)
     with pytest.raises(RuntimeError):
         app.cleanup_ctx.append(late)  # type: ignore[arg-type]
+
+
+async def test_a_cancelled_teardown_does_not_skip_the_others() -> None:
+    undone: list[str] = []
+    app = Application()
+
+    async def cancelled(app: Application) -> AsyncIterator[None]:
+        yield
+        raise asyncio.CancelledError
+
+    async def fine(app: Application) -> AsyncIterator[None]:
+        yield
+        undone.append("fine")
+
+    app.cleanup_ctx.append(fine)
+    app.cleanup_ctx.append(cancelled)
+    app.freeze()
+    await app.startup()
+    with pytest.raises(asyncio.CancelledError):
+        await app.cleanup()
+    assert undone == ["fine"]
+
+
+async def test_several_failing_teardowns_raise_cleanup_error_with_all_of_them() -> None:
+    app = Application()
+
+    def failing(message: str) -> Callable[[Application], AsyncIterator[None]]:
+        async def context(app: Application) -> AsyncIterator[None]:
+            yield
+            raise ValueError(message)
+
+        return context
+
+    app.cleanup_ctx.append(failing("first up"))
+    app.cleanup_ctx.append(failing("second up"))
+    app.freeze()
+    await app.startup()
+    with pytest.raises(CleanupError, match="Multiple errors on cleanup stage") as caught:
+        await app.cleanup()
+    assert isinstance(caught.value, RuntimeError)
+    # Undone in reverse order of startup, every failure kept.
+    assert [str(exc) for exc in caught.value.exceptions] == ["second up", "first up"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from app_requests import call
 
-from aiostrata.web_app import Application, middleware
+from aiostrata.web_app import AppKey, Application, middleware
 from aiostrata.web_request import Request
 from aiostrata.web_response import Response, StreamResponse
 from aiostrata.web_router import Handler
@@ -88,3 +88,50 @@ async def test_old_style_middleware_factory_is_called_for_every_request() -> Non
         assert response.status == 200
         assert response.headers["X-Old"] == "yes"
     assert made == ["factory"] * 3
+
+
+async def test_each_apps_middleware_sees_its_own_app_and_the_handler_its_own() -> None:
+    seen: list[tuple[str, str, str]] = []
+    name = AppKey("name", str)
+
+    def recording(layer: str) -> object:
+        @middleware
+        async def record(request: Request, handler: Handler) -> StreamResponse:
+            seen.append((layer, request.app[name], request.config_dict[name]))
+            response = await handler(request)
+            # After the inner layers return, this layer's app is current again.
+            seen.append((f"{layer} after", request.app[name], request.config_dict[name]))
+            return response
+
+        return record
+
+    root = Application(middlewares=[recording("root mw")])
+    root[name] = "root"
+    sub = Application(middlewares=[recording("sub mw")])
+    sub[name] = "sub"
+    plain = Application()  # a sub-app without middlewares of its own
+    plain[name] = "plain"
+
+    async def handler(request: Request) -> Response:
+        seen.append(("handler", request.app[name], request.config_dict[name]))
+        return Response(text="ok")
+
+    sub.router.add_get("/x", handler)
+    plain.router.add_get("/y", handler)
+    root.add_subapp("/sub", sub)
+    root.add_subapp("/plain", plain)
+    await call(root, "GET", "/sub/x")
+    assert seen == [
+        ("root mw", "root", "root"),
+        ("sub mw", "sub", "sub"),
+        ("handler", "sub", "sub"),
+        ("sub mw after", "sub", "sub"),
+        ("root mw after", "root", "root"),
+    ]
+    seen.clear()
+    await call(root, "GET", "/plain/y")
+    assert seen == [
+        ("root mw", "root", "root"),
+        ("handler", "plain", "plain"),
+        ("root mw after", "root", "root"),
+    ]

@@ -7,6 +7,7 @@ from requests_from_bytes import make_request
 from yarl import URL
 
 from aiostrata.http_parser import HttpVersion11
+from aiostrata.web_request import RequestKey
 
 
 async def test_path_query_and_url_come_from_the_target() -> None:
@@ -82,12 +83,22 @@ async def test_keep_alive_follows_connection_header_and_version() -> None:
 async def test_request_is_a_mutable_mapping_of_state() -> None:
     request = make_request(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n")
     request["user"] = "ann"
-    assert dict(request) == {"user": "ann"}
+    assert dict(request.items()) == {"user": "ann"}
     del request["user"]
     assert len(request) == 0
     assert request
     assert request != make_request(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n")
     assert repr(request) == "<BaseRequest GET / >"
+
+
+async def test_request_state_takes_typed_request_keys() -> None:
+    user = RequestKey("user", str)
+    request = make_request(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+    request[user] = "ann"
+    request["plain"] = 1
+    assert request[user] == "ann"
+    assert sorted(request) == [user, "plain"]  # typed keys order before strings
+    assert repr(user) == f"<RequestKey({__name__}.user, type=str)>"
 
 
 async def test_deprecated_attributes_still_work_and_warn() -> None:

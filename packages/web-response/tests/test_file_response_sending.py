@@ -259,3 +259,13 @@ async def test_every_refusal_closes_what_it_opened(
         await serve_file(path, build())
     assert len(opened) == 3
     assert all(item.file.closed for item in opened)
+
+
+async def test_a_unix_socket_is_403_like_a_fifo(tmp_path: Path) -> None:
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        listener.bind(str(tmp_path / "s"))
+        wire = await asyncio.wait_for(serve_file(tmp_path / "s"), 5)
+    finally:
+        listener.close()
+    assert wire.status_line == "HTTP/1.1 403 Forbidden"

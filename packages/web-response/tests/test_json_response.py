@@ -7,7 +7,7 @@ import json
 import pytest
 from _web_response_testkit import send
 
-from aiostrata.web_response import Response, json_response
+from aiostrata.web_response import Response, ResponseKey, json_bytes_response, json_response
 
 
 async def test_data_is_serialized_with_json_content_type() -> None:
@@ -66,3 +66,32 @@ def test_data_with_text_or_body_is_refused(extra: dict[str, object]) -> None:
 def test_unserializable_data_raises_from_dumps() -> None:
     with pytest.raises(TypeError):
         json_response(object())
+
+
+async def test_json_bytes_response_sends_the_encoders_bytes_as_they_are() -> None:
+    calls: list[object] = []
+
+    def dumps(data: object) -> bytes:
+        calls.append(data)
+        return json.dumps(data, separators=(",", ":")).encode()
+
+    response = json_bytes_response({"a": [1, 2]}, dumps=dumps, status=201)
+    wire = await send(response)
+    assert calls == [{"a": [1, 2]}]
+    assert wire.status_line == "HTTP/1.1 201 Created"
+    assert wire.body == b'{"a":[1,2]}'
+    assert wire.get("Content-Type") == "application/json"
+
+
+def test_json_bytes_response_takes_a_body_or_data_not_both() -> None:
+    assert json_bytes_response(body=b"[]", dumps=bytes).body == b"[]"
+    with pytest.raises(ValueError, match="only one of data or body"):
+        json_bytes_response([], body=b"[]", dumps=lambda data: b"[]")
+
+
+def test_response_state_takes_typed_response_keys() -> None:
+    seen = ResponseKey("seen", bool)
+    response = Response()
+    response[seen] = True
+    assert response[seen] is True
+    assert list(response) == [seen]

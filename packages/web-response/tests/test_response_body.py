@@ -144,8 +144,8 @@ def test_a_fresh_response_reads_as_an_empty_mapping() -> None:
     with pytest.raises(KeyError):
         del response["user"]
     assert response.setdefault("user", "bob") == "bob"
-    assert dict(response) == {"user": "bob"}
-    assert dict(Response()) == {}  # state is never shared between responses
+    assert dict(response.items()) == {"user": "bob"}
+    assert dict(Response().items()) == {}  # state is never shared between responses
 
 
 def test_empty_response_is_truthy() -> None:

@@ -4,12 +4,18 @@
 from __future__ import annotations
 
 import pytest
-from _web_response_testkit import FakeRequest
+from _web_response_testkit import FakeRequest, send
 from hypothesis import given
 from hypothesis import strategies as st
 
 from aiostrata.http_parser import UnsafeHeaderError
-from aiostrata.web_response import HTTPNotFound, Response, StreamResponse
+from aiostrata.web_response import (
+    HTTPFound,
+    HTTPNotFound,
+    HTTPUnavailableForLegalReasons,
+    Response,
+    StreamResponse,
+)
 
 _BAD_REASONS = [
     "OK\r\nSet-Cookie: evil=1",
@@ -69,6 +75,31 @@ async def test_unsafe_header_is_refused_at_prepare_and_nothing_is_sent(
     with pytest.raises(UnsafeHeaderError):
         await response.prepare(request)
     assert request.wire == b""
+    # Nothing was queued: the response is not taken for sent, so a 500 can still go out.
+    assert not response.prepared
+
+
+@pytest.mark.parametrize(
+    ("location", "expected"),
+    [
+        ("/x\r\n", "/x"),
+        ("/x\r\nSet-Cookie: evil=1", "/xSet-Cookie:%20evil=1"),
+        ("/a b/ä", "/a%20b/%C3%A4"),
+        ("http://example.com/p?q=1 2", "http://example.com/p?q=1+2"),
+    ],
+)
+async def test_a_redirect_location_is_made_safe_through_yarl(location: str, expected: str) -> None:
+    redirect = HTTPFound(location)
+    assert redirect.headers["Location"] == expected
+    wire = await send(redirect)
+    assert wire.status_line == "HTTP/1.1 302 Found"
+    assert wire.getall("Location") == [expected]
+    assert wire.get("Set-Cookie") is None
+
+
+def test_a_legal_block_link_is_made_safe_through_yarl() -> None:
+    blocked = HTTPUnavailableForLegalReasons("https://authority.example/why\r\nX: 1")
+    assert blocked.headers["Link"] == '<https://authority.example/whyX:%201>; rel="blocked-by"'
 
 
 @pytest.mark.parametrize("field", ["path", "domain"])

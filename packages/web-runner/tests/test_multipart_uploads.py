@@ -6,6 +6,7 @@ import asyncio
 
 from wire import ServeApp, exchange
 
+from aiostrata.http_parser import BodyPartReader
 from aiostrata.web_app import Application
 from aiostrata.web_request import FileField, Request
 from aiostrata.web_response import Response
@@ -68,3 +69,28 @@ async def test_truncated_multipart_is_400(serve_app: ServeApp) -> None:
     body = b'--XyZ\r\nContent-Disposition: form-data; name="title"\r\n\r\nno closing boundary'
     data = await exchange(port, request_bytes(body))
     assert data.startswith(b"HTTP/1.1 400 ")
+
+
+async def test_a_forwarded_part_is_sent_decoded_as_an_attachment(serve_app: ServeApp) -> None:
+    """``Response(body=part)`` passes an uploaded part on, as aiohttp's payload does."""
+
+    async def forward(request: Request) -> Response:
+        reader = await request.multipart()
+        part = await reader.next()
+        assert isinstance(part, BodyPartReader)
+        return Response(body=part)
+
+    app = Application()
+    app.router.add_post("/upload", forward)
+    _, port = await serve_app(app)
+    body = (
+        b'--XyZ\r\nContent-Disposition: form-data; name="doc"; filename="notes.txt"\r\n'
+        b"Content-Transfer-Encoding: base64\r\n\r\n"
+        b"aGVsbG8gcGFydA==\r\n--XyZ--\r\n"
+    )
+    data = await exchange(port, request_bytes(body))
+    head, _, payload = data.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert b'Content-Disposition: attachment; name="doc"; filename="notes.txt"' in head
+    assert b"Transfer-Encoding: chunked" in head
+    assert payload == b"a\r\nhello part\r\n0\r\n\r\n"

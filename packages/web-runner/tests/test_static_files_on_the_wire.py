@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,19 @@ async def test_static_files_in_a_sub_application(serve_app: ServeApp, static_roo
     status, _, body = split(await exchange(port, request("/sub/files/hello.txt")))
     assert status == b"HTTP/1.1 200 OK"
     assert body == b"hello, static world\n"
+
+
+async def test_a_unix_socket_in_the_directory_is_403_not_404(
+    serve_app: ServeApp, static_root: Path
+) -> None:
+    # A socket exists but is not a file: 403, as for a FIFO or a device (aiohttp's answer).
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        listener.bind(str(static_root / "app.sock"))
+        port = await serve(serve_app, static_root)
+        status, _, _ = split(await exchange(port, request("/static/app.sock")))
+        missing, _, _ = split(await exchange(port, request("/static/no.sock")))
+    finally:
+        listener.close()
+    assert status == b"HTTP/1.1 403 Forbidden"
+    assert missing == b"HTTP/1.1 404 Not Found"

@@ -291,3 +291,32 @@ async def test_cleanup_with_an_open_websocket_ends_within_shutdown_timeout() -> 
         await asyncio.wait_for(runner.cleanup(), 5)
         with pytest.raises(ConnectionClosed):
             await client.recv()
+
+
+@pytest.mark.parametrize("prepared_by_the_handler", [False, True])
+async def test_a_refused_upgrade_says_connection_close(
+    serve_app: ServeApp, prepared_by_the_handler: bool
+) -> None:
+    """The server closes after a non-101 answer to an upgrade: a keep-alive client must know."""
+    app = Application()
+
+    async def refuse(request: Request) -> StreamResponse:
+        response = Response(status=403, text="no sockets for you")
+        if prepared_by_the_handler:
+            await response.prepare(request)
+            await response.write_eof()
+        return response
+
+    app.router.add_get("/ws", refuse)
+    _, port = await serve_app(app)
+    for request in (
+        _handshake(),
+        b"GET /ws HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n",
+    ):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(request)
+        answer = await asyncio.wait_for(reader.read(), 5)
+        writer.close()
+        head = answer.split(b"\r\n\r\n")[0]
+        assert head.startswith(b"HTTP/1.1 403 ")
+        assert b"\r\nConnection: close" in head

@@ -16,7 +16,7 @@ import asyncio
 from typing import Final
 
 from .content_decoder import ContentDecoder
-from .errors import ContentEncodingError, PayloadTooLarge
+from .errors import ContentEncodingError, HttpProcessingError, PayloadTooLarge, as_payload_error
 from .streams import DEFAULT_LIMIT, StreamReader
 
 __all__ = ("DEFAULT_MAX_DECOMPRESSED_SIZE", "DecodingStreamReader")
@@ -73,8 +73,16 @@ class DecodingStreamReader(StreamReader):
             await self._decode_step()
         except asyncio.CancelledError:
             raise
-        except Exception as exc:
+        except HttpProcessingError as exc:
+            # aiohttp's handlers catch RequestPayloadError for a body that breaks midway.
+            failure = as_payload_error(exc)
             # Remember the failure: every later read raises it too, as a fed stream's would.
+            if self._exception is None:
+                self.set_exception(failure)
+            if failure is exc:
+                raise
+            raise failure from exc
+        except Exception as exc:
             if self._exception is None:
                 self.set_exception(exc)
             raise

@@ -8,6 +8,7 @@ closes the connection, so a client's mistake is always a clear 4xx, never a 500.
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import cast
 
 __all__ = (
     "BadHttpMessage",
@@ -18,11 +19,14 @@ __all__ = (
     "HttpProcessingError",
     "InvalidHeader",
     "LineTooLong",
+    "PayloadAccessError",
     "PayloadTooLarge",
+    "RequestPayloadError",
     "TransferEncodingError",
     "UnsupportedContentEncoding",
     "UnsupportedTransferCoding",
     "UnsupportedVersion",
+    "as_payload_error",
 )
 
 
@@ -63,7 +67,26 @@ class ContentLengthError(BadHttpMessage):
     """The body ended before Content-Length bytes arrived, or the value is invalid (400)."""
 
 
-class ContentEncodingError(BadHttpMessage):
+class RequestPayloadError(HttpProcessingError):
+    """The request body could not be read to its end (aiohttp's ``web.RequestPayloadError``).
+
+    What a handler's ``await request.read()`` (or any read of the body) raises when
+    the body breaks after its head was accepted: corrupt chunked framing, a corrupt
+    or truncated Content-Encoding, a body over a size limit. Handlers written for
+    aiohttp catch this name; one that does not gets the carried status (400, or 413
+    for a size limit), never a 500.
+    """
+
+
+class PayloadAccessError(Exception):
+    """The request body was read after its response was sent (aiohttp's name).
+
+    The connection has moved on (discarded the rest of the body, or closed), so a
+    task that kept the request and reads its body later gets this instead of data.
+    """
+
+
+class ContentEncodingError(RequestPayloadError, BadHttpMessage):
     """A request body could not be decoded with its Content-Encoding: corrupt or truncated (400)."""
 
 
@@ -107,3 +130,38 @@ class UnsupportedContentEncoding(HttpProcessingError):
 
     code = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
     message = "Unsupported Media Type"
+
+
+# One "payload" variant per parser error class, made on first need (a handful at most).
+_PAYLOAD_VARIANTS: dict[type[HttpProcessingError], type[RequestPayloadError]] = {}
+
+
+def as_payload_error(error: HttpProcessingError) -> RequestPayloadError:
+    """``error`` as the :class:`RequestPayloadError` a body reader raises, status kept.
+
+    The parser reports a broken body with the same typed errors as a broken head;
+    the handler reading that body gets an exception that is both aiohttp's
+    ``RequestPayloadError`` and the parser's class (a ``TransferEncodingError``,
+    a ``PayloadTooLarge``...), with the parser's error as its ``__cause__``.
+    """
+    if isinstance(error, RequestPayloadError):
+        return error
+    kind = type(error)
+    variant = _PAYLOAD_VARIANTS.get(kind)
+    if variant is None:
+        made = type(
+            kind.__name__,
+            (RequestPayloadError, kind),
+            {
+                "__module__": kind.__module__,
+                "__doc__": kind.__doc__,
+                "__qualname__": kind.__qualname__,
+            },
+        )
+        variant = _PAYLOAD_VARIANTS[kind] = cast("type[RequestPayloadError]", made)
+    try:
+        wrapped = variant(error.message, code=error.code)
+    except TypeError:  # a subclass with its own constructor: keep the status at least
+        wrapped = RequestPayloadError(error.message, code=error.code)
+    wrapped.__cause__ = error
+    return wrapped

@@ -42,6 +42,17 @@ class WSMsgType(IntEnum):
     CLOSED = 0x101
     ERROR = 0x102
 
+    # Lower-case aliases, as aiohttp has them: code written for it (its own
+    # examples among it) compares against ``WSMsgType.text`` and the like.
+    text = TEXT
+    binary = BINARY
+    ping = PING
+    pong = PONG
+    close = CLOSE
+    closing = CLOSING
+    closed = CLOSED
+    error = ERROR
+
 
 class WSCloseCode(IntEnum):
     """Close status codes (RFC 6455 7.4.1 and the IANA registry)."""

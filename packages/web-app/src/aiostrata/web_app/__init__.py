@@ -3,7 +3,7 @@
 from ._version import __version__
 from .app_key import AppKey
 from .application import Application, NotAppKeyWarning
-from .cleanup_context import CleanupContext
+from .cleanup_context import CleanupContext, CleanupError
 from .handler_factory import register_protocol_factory
 from .interfaces import ProtocolFactoryMaker
 from .middlewares import Middleware, middleware, normalize_path_middleware
@@ -12,6 +12,7 @@ __all__ = (
     "AppKey",
     "Application",
     "CleanupContext",
+    "CleanupError",
     "Middleware",
     "NotAppKeyWarning",
     "ProtocolFactoryMaker",

@@ -32,13 +32,13 @@ from aiostrata.web_router import (
 from .app_key import AppKey
 from .cleanup_context import CleanupContext
 from .handler_factory import make_protocol_factory
-from .middlewares import Handler
+from .middlewares import Handler, as_current_app
 
 __all__ = ("Application",)
 
 _T = TypeVar("_T")
 _U = TypeVar("_U")
-_default_logger: Final = logging.getLogger("aiostrata.web")
+_default_logger: Final = logging.getLogger("aiohttp.web")  # aiohttp's documented name
 _sentinel: Any = object()
 # Bound on the cached middleware chains of one application (see Application._handle).
 _MAX_MIDDLEWARE_CHAINS: Final = 4096
@@ -447,13 +447,19 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         """
         cacheable = True
         key = (handler, apps)
-        for app in reversed(apps):
-            for mw, new_style in cast(Application, app)._middlewares_handlers:
+        nested = len(apps) > 1
+        for depth, app in enumerate(reversed(apps)):  # the innermost app first
+            handlers = cast(Application, app)._middlewares_handlers
+            for mw, new_style in handlers:
                 if new_style:
                     handler = update_wrapper(partial(mw, handler=handler), handler)
                 else:
                     cacheable = False
                     handler = await mw(app, handler)
+            if nested and (handlers or depth == 0):
+                # Each app's middlewares see that app as request.app (and its
+                # config_dict), and the handler sees its own: see as_current_app.
+                handler = update_wrapper(partial(as_current_app, app=app, handler=handler), handler)
         if cacheable:
             chains = self._middleware_chains
             if len(chains) >= _MAX_MIDDLEWARE_CHAINS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING, Any, SupportsIndex
@@ -9,7 +10,23 @@ from typing import TYPE_CHECKING, Any, SupportsIndex
 if TYPE_CHECKING:
     from .application import Application
 
+__all__ = ("CleanupContext", "CleanupError")
+
 CleanupContextFactory = Callable[["Application"], AsyncIterator[None]]
+
+
+class CleanupError(RuntimeError):
+    """Several ``cleanup_ctx`` teardowns failed; ``exceptions`` lists them all (aiohttp's name).
+
+    Raised as ``CleanupError(message, exceptions)``: a single failure is re-raised
+    as it is, so this is only seen when there is more than one.
+    """
+
+    @property
+    def exceptions(self) -> list[BaseException]:
+        """The failures, in the order the teardowns ran (the reverse of startup)."""
+        failures: list[BaseException] = self.args[1]
+        return failures
 
 
 class CleanupContext(list[CleanupContextFactory]):
@@ -80,14 +97,15 @@ class CleanupContext(list[CleanupContextFactory]):
             self._exits.append(context)
 
     async def _on_cleanup(self, app: Application) -> None:
-        errors: list[Exception] = []
+        errors: list[BaseException] = []
         for context in reversed(self._exits):
             try:
                 await context.__aexit__(None, None, None)
-            except Exception as exc:  # noqa: BLE001 - collected and re-raised below
+            # A teardown cancelled midway must not skip the ones after it.
+            except (Exception, asyncio.CancelledError) as exc:  # noqa: BLE001 - re-raised below
                 errors.append(exc)
         self._exits.clear()
         if len(errors) == 1:
             raise errors[0]
         if errors:
-            raise ExceptionGroup("Multiple errors on cleanup stage", errors)
+            raise CleanupError("Multiple errors on cleanup stage", errors)

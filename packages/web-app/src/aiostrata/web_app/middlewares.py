@@ -9,7 +9,7 @@ from typing import Any, Final, TypeVar
 from aiostrata.web_request import Request
 from aiostrata.web_response import HTTPMove, HTTPPermanentRedirect, StreamResponse
 
-__all__ = ("Middleware", "middleware", "normalize_path_middleware")
+__all__ = ("Middleware", "as_current_app", "middleware", "normalize_path_middleware")
 
 Handler = Callable[[Request], Awaitable[StreamResponse]]
 Middleware = Callable[[Request, Handler], Awaitable[StreamResponse]]
@@ -22,6 +22,22 @@ def middleware(func: _F) -> _F:
     """Mark ``async def mw(request, handler)`` as a (new-style) middleware."""
     func.__middleware_version__ = 1  # type: ignore[attr-defined]
     return func
+
+
+async def as_current_app(request: Request, *, app: Any, handler: Handler) -> StreamResponse:
+    """Run ``handler`` with ``app`` as ``request.app`` (aiohttp switches it per layer).
+
+    With sub-applications, the chain runs each app's middlewares in turn, outer
+    app first; each must see its own app (its state, its ``config_dict``), and the
+    handler the app whose router matched. The previous app is restored after.
+    """
+    match_info: Any = request.match_info
+    previous = match_info.current_app
+    match_info.current_app = app
+    try:
+        return await handler(request)
+    finally:
+        match_info.current_app = previous
 
 
 def normalize_path_middleware(

@@ -13,6 +13,7 @@ from .base_request import BaseRequest
 from .chain_map import ChainMapProxy
 from .interfaces import ConnectionInfo, MatchedApp, PrepareSignal, RouteMatch
 from .request import Request
+from .request_key import RequestKey
 
 if TYPE_CHECKING:
     from .file_field import FileField
@@ -30,6 +31,7 @@ __all__ = (
     "MatchedApp",
     "PrepareSignal",
     "Request",
+    "RequestKey",
     "RouteMatch",
     "__version__",
 )

@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from functools import cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Final, Self
+from typing import TYPE_CHECKING, Any, Final, Self, TypeVar, overload
 from urllib.parse import parse_qsl
 
 from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
@@ -42,11 +42,14 @@ from .conditional_headers import parse_etags, parse_range
 from .cookie_header import parse_cookie_header
 from .forwarded import parse_forwarded
 from .interfaces import ConnectionInfo
+from .request_key import RequestKey
 
 if TYPE_CHECKING:
     from aiostrata.http_parser import MultipartReader
 
 __all__ = ("BaseRequest",)
+
+_T = TypeVar("_T")
 
 # Methods whose body ``post()`` parses as a form (aiohttp's list).
 _POST_METHODS: Final = frozenset({"PATCH", "POST", "PUT", "TRACE", "DELETE"})
@@ -84,7 +87,7 @@ def _parse_content_type_uncached(header: str) -> tuple[str, Mapping[str, str]]:
 _parse_content_type_cached = functools.lru_cache(maxsize=256)(_parse_content_type_uncached)
 
 
-class BaseRequest(MutableMapping[str, Any]):
+class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
     """An incoming request; a dict-like bag of state shared with middlewares."""
 
     ATTRS: Final = frozenset(
@@ -101,7 +104,7 @@ class BaseRequest(MutableMapping[str, Any]):
         loop: asyncio.AbstractEventLoop,
         *,
         client_max_size: int = 1024**2,
-        state: dict[str, Any] | None = None,
+        state: dict[str | RequestKey[Any], Any] | None = None,
         scheme: str | None = None,
         host: str | None = None,
         remote: str | None = None,
@@ -151,7 +154,7 @@ class BaseRequest(MutableMapping[str, Any]):
     _method: str
     _version: HttpVersion
     _rel_url: URL
-    _state: dict[str, Any]
+    _state: dict[str | RequestKey[Any], Any]
     _task: asyncio.Task[Any] | None
     _loop: asyncio.AbstractEventLoop
     _client_max_size: int
@@ -355,7 +358,14 @@ class BaseRequest(MutableMapping[str, Any]):
 
     @property
     def keep_alive(self) -> bool:
-        return not self._message.should_close
+        """Whether the connection may carry another request after this one's answer.
+
+        Never after an upgrade request: accepted (101), the connection belongs to
+        the new protocol; declined, the server closes it, and the answer must say
+        ``Connection: close`` so that a keep-alive client does not reuse it.
+        """
+        message = self._message
+        return not (message.should_close or message.upgrade)
 
     @cached_property
     def forwarded(self) -> tuple[MappingProxyType[str, str], ...]:
@@ -529,19 +539,31 @@ class BaseRequest(MutableMapping[str, Any]):
 
     # -- mapping and identity ------------------------------------------------
 
-    def __getitem__(self, key: str) -> Any:
+    @overload
+    def __getitem__(self, key: RequestKey[_T]) -> _T: ...
+
+    @overload
+    def __getitem__(self, key: str) -> Any: ...
+
+    def __getitem__(self, key: str | RequestKey[_T]) -> Any:
         return self._state[key]
 
-    def __setitem__(self, key: str, value: Any) -> None:
+    @overload
+    def __setitem__(self, key: RequestKey[_T], value: _T) -> None: ...
+
+    @overload
+    def __setitem__(self, key: str, value: Any) -> None: ...
+
+    def __setitem__(self, key: str | RequestKey[_T], value: Any) -> None:
         self._state[key] = value
 
-    def __delitem__(self, key: str) -> None:
+    def __delitem__(self, key: str | RequestKey[Any]) -> None:
         del self._state[key]
 
     def __len__(self) -> int:
         return len(self._state)
 
-    def __iter__(self) -> Iterator[str]:
+    def __iter__(self) -> Iterator[str | RequestKey[Any]]:
         return iter(self._state)
 
     def __eq__(self, other: object) -> bool:

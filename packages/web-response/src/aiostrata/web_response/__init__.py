@@ -79,7 +79,7 @@ from .interfaces import (
     UpgradableConnection,
     UpgradedReceiver,
 )
-from .json_response import json_response
+from .json_response import json_bytes_response, json_response
 from .payloads import (
     AsyncIterablePayload,
     BufferedReaderPayload,
@@ -93,6 +93,7 @@ from .payloads import (
     TextIOPayload,
 )
 from .response import Response
+from .state_keys import ResponseKey, StateKey
 from .stream_response import StreamResponse
 
 if TYPE_CHECKING:
@@ -182,6 +183,8 @@ __all__ = (
     "Payload",
     "PreparingRequest",
     "Response",
+    "ResponseKey",
+    "StateKey",
     "StreamResponse",
     "StringIOPayload",
     "StringPayload",
@@ -193,6 +196,7 @@ __all__ = (
     "WebSocketReady",
     "WebSocketResponse",
     "__version__",
+    "json_bytes_response",
     "json_response",
     "parse_http_date",
 )

@@ -14,6 +14,7 @@ file that is sent (no window between a ``stat`` and an ``open``):
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ FALLBACK_CONTENT_TYPE: Final = "application/octet-stream"
 
 _OPEN_FLAGS: Final = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 _NOFOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)
+_NOT_OPENABLE: Final = frozenset({errno.ENXIO, errno.EOPNOTSUPP})
 
 
 def _content_types() -> mimetypes.MimeTypes:
@@ -120,7 +122,14 @@ class OpenedFile:
 
 def _open_regular(path: Path, flags: int) -> tuple[BinaryIO, os.stat_result]:
     """Open *path* for reading and make sure it is a regular file; close it otherwise."""
-    fd = os.open(path, flags)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        # open(2) refuses a UNIX socket with ENXIO (EOPNOTSUPP on some systems): the
+        # path exists but is not a file, the same 403 as a FIFO or a device.
+        if exc.errno in _NOT_OPENABLE:
+            raise NotARegularFile(f"not a regular file: {path}") from exc
+        raise
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):

@@ -12,6 +12,8 @@ import warnings
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
+from yarl import URL
+
 from .response import Response
 from .typedefs import LooseHeaders
 
@@ -182,7 +184,10 @@ class HTTPMove(HTTPRedirection):
         super().__init__(
             headers=headers, reason=reason, body=body, text=text, content_type=content_type
         )
-        self.headers["Location"] = str(location)
+        # As aiohttp: through yarl, which percent-encodes what a header may not carry.
+        self.headers["Location"] = str(
+            location if isinstance(location, URL) else URL(str(location))
+        )
         self.location = location
 
 
@@ -376,12 +381,14 @@ class HTTPUnavailableForLegalReasons(HTTPClientError):
         super().__init__(
             headers=headers, reason=reason, body=body, text=text, content_type=content_type
         )
-        self._link: str | None = str(link) if link else None
-        if self._link is not None:
+        self._link: URL | None = None
+        if link:
+            self._link = link if isinstance(link, URL) else URL(str(link))
             self.headers["Link"] = f'<{self._link}>; rel="blocked-by"'
 
     @property
-    def link(self) -> str | None:
+    def link(self) -> URL | None:
+        """The blocking authority's URL (a ``yarl.URL``, as in aiohttp), or None."""
         return self._link
 
 

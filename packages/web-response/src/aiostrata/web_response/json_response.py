@@ -1,4 +1,4 @@
-"""``json_response()``: a ``Response`` whose body is JSON."""
+"""``json_response()`` and ``json_bytes_response()``: a ``Response`` whose body is JSON."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any, Final
 from .response import Response
 from .typedefs import LooseHeaders
 
-__all__ = ("json_response",)
+__all__ = ("json_bytes_response", "json_response")
 
 
 class _Missing:
@@ -40,6 +40,35 @@ def json_response(
         text = dumps(data)
     return Response(
         text=text,
+        body=body,
+        status=status,
+        reason=reason,
+        headers=headers,
+        content_type=content_type,
+    )
+
+
+def json_bytes_response(
+    data: Any = _MISSING,
+    *,
+    dumps: Callable[[Any], bytes],
+    body: bytes | None = None,
+    status: int = 200,
+    reason: str | None = None,
+    headers: LooseHeaders | None = None,
+    content_type: str = "application/json",
+) -> Response:
+    """A JSON response from an encoder that returns bytes (orjson and the like).
+
+    The bytes go out as they are: no decode to ``str`` and encode back as
+    ``json_response`` would need. ``dumps`` is required; the bytes must be UTF-8
+    (RFC 8259 8.1), which is what such encoders produce.
+    """
+    if not isinstance(data, _Missing):
+        if body is not None:
+            raise ValueError("only one of data or body should be specified")
+        body = dumps(data)
+    return Response(
         body=body,
         status=status,
         reason=reason,

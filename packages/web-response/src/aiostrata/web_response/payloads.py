@@ -33,6 +33,7 @@ from .typedefs import LooseHeaders
 
 __all__ = (
     "AsyncIterablePayload",
+    "BodyPartPayload",
     "BodySink",
     "BufferedReaderPayload",
     "BytesIOPayload",
@@ -41,6 +42,7 @@ __all__ = (
     "IncompleteBodyError",
     "MultipartPayload",
     "Payload",
+    "ReadablePart",
     "SelfWritingBody",
     "StringIOPayload",
     "StringPayload",
@@ -55,6 +57,8 @@ _TRANSFER_ENCODING: Final = istr("Transfer-Encoding")
 
 # One read from a file or an in-memory buffer: aiohttp's READ_SIZE.
 READ_SIZE: Final = 2**16
+# One decoded read from a forwarded multipart part.
+_PART_CHUNK: Final = 2**16
 
 _OCTET_STREAM: Final = "application/octet-stream"
 _TEXT_UTF8: Final = "text/plain; charset=utf-8"
@@ -490,6 +494,43 @@ class MultipartPayload(Payload):
         await self._value.write(writer)
 
 
+@runtime_checkable
+class ReadablePart(Protocol):
+    """One part of a received multipart body, as ``aiostrata.http_parser.BodyPartReader`` is."""
+
+    @property
+    def name(self) -> str | None: ...
+
+    @property
+    def filename(self) -> str | None: ...
+
+    async def read_decoded_chunk(self, size: int = ...) -> bytes: ...
+
+
+class BodyPartPayload(Payload):
+    """A part of a received multipart body, forwarded decoded (aiohttp's ``BodyPartReaderPayload``).
+
+    A handler that passes an uploaded part on (``Response(body=part)``) sends its
+    data without the transfer encoding, streamed, and with a Content-Disposition
+    ``attachment`` that keeps the part's ``name`` and ``filename``.
+    """
+
+    def __init__(self, value: ReadablePart, **kwargs: Any) -> None:
+        super().__init__(value, **kwargs)
+        params = {
+            key: text
+            for key, text in (("name", value.name), ("filename", value.filename))
+            if text is not None
+        }
+        if params:
+            self.set_content_disposition("attachment", True, **params)
+
+    async def write(self, writer: BodySink) -> None:
+        part: ReadablePart = self._value
+        while chunk := await part.read_decoded_chunk(_PART_CHUNK):
+            await writer.write(chunk)
+
+
 def as_payload(body: object, *, encoding: str | None = None) -> Payload:
     """The payload for ``body``, in aiohttp's registry order; ValueError when none fits.
 
@@ -513,6 +554,8 @@ def as_payload(body: object, *, encoding: str | None = None) -> Payload:
         return IOBasePayload(body)
     if isinstance(body, SelfWritingBody):
         return MultipartPayload(body)
+    if isinstance(body, ReadablePart):  # before AsyncIterable: a part iterates too
+        return BodyPartPayload(body)
     if isinstance(body, AsyncIterable):
         return AsyncIterablePayload(body)
     raise ValueError(f"Unsupported body type {type(body)!r}")

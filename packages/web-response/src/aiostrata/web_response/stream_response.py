@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import warnings
 from collections.abc import Iterator, MutableMapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 
 from multidict import CIMultiDict, istr
 
@@ -24,6 +24,7 @@ from .cookies import EXPIRED, check_attribute, new_cookie_jar
 from .etag import ETag, format_etag, parse_etag
 from .http_dates import format_http_date, parse_http_date, rfc822_now
 from .server_software import SERVER_SOFTWARE
+from .state_keys import ResponseKey
 from .status_rules import (
     body_forbidden,
     check_status_code,
@@ -50,9 +51,10 @@ _LAST_MODIFIED: Final = istr("Last-Modified")
 _SERVER: Final = istr("Server")
 _SET_COOKIE: Final = istr("Set-Cookie")
 _TRANSFER_ENCODING: Final = istr("Transfer-Encoding")
+_T = TypeVar("_T")
 
 
-class StreamResponse(MutableMapping[str, Any]):
+class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
     """The base response: status, headers, cookies, and a body written in pieces.
 
     No ``__slots__``: ``HTTPException`` derives from both this class and
@@ -90,7 +92,7 @@ class StreamResponse(MutableMapping[str, Any]):
     _body_length = 0
     _parsed_content_type: tuple[str | None, str, dict[str, str]] | None = None
     # The response's own dict-like state, made on the first item set: most responses have none.
-    _state: dict[str, Any] | None = None
+    _state: dict[str | ResponseKey[Any], Any] | None = None
 
     # -- status line -----------------------------------------------------------------------
 
@@ -381,11 +383,18 @@ class StreamResponse(MutableMapping[str, Any]):
     async def _start(self, request: PreparingRequest) -> AbstractStreamWriter:
         self._req = request
         writer = self._payload_writer = request._payload_writer
-        if self._compression:
-            await self._start_compression(request)
-        self._prepare_headers(request, writer)
-        await request._prepare_hook(self)
-        await self._write_headers(request, writer)
+        try:
+            if self._compression:
+                await self._start_compression(request)
+            self._prepare_headers(request, writer)
+            await request._prepare_hook(self)
+            await self._write_headers(request, writer)
+        except Exception:
+            # Nothing was queued (an unsafe header, a failing on_response_prepare
+            # receiver...): the response stays unprepared, so the connection can
+            # still answer 500 instead of closing without a byte.
+            self._payload_writer = self._req = None
+            raise
         return writer
 
     def _prepare_headers(self, request: PreparingRequest, writer: AbstractStreamWriter) -> None:
@@ -510,17 +519,29 @@ class StreamResponse(MutableMapping[str, Any]):
             info = "not prepared"
         return f"<{self.__class__.__name__} {self.reason} {info}>"
 
-    def __getitem__(self, key: str) -> Any:
+    @overload
+    def __getitem__(self, key: ResponseKey[_T]) -> _T: ...
+
+    @overload
+    def __getitem__(self, key: str) -> Any: ...
+
+    def __getitem__(self, key: str | ResponseKey[_T]) -> Any:
         if self._state is None:
             raise KeyError(key)
         return self._state[key]
 
-    def __setitem__(self, key: str, value: Any) -> None:
+    @overload
+    def __setitem__(self, key: ResponseKey[_T], value: _T) -> None: ...
+
+    @overload
+    def __setitem__(self, key: str, value: Any) -> None: ...
+
+    def __setitem__(self, key: str | ResponseKey[_T], value: Any) -> None:
         if self._state is None:
             self._state = {}
         self._state[key] = value
 
-    def __delitem__(self, key: str) -> None:
+    def __delitem__(self, key: str | ResponseKey[Any]) -> None:
         if self._state is None:
             raise KeyError(key)
         del self._state[key]
@@ -528,7 +549,7 @@ class StreamResponse(MutableMapping[str, Any]):
     def __len__(self) -> int:
         return 0 if self._state is None else len(self._state)
 
-    def __iter__(self) -> Iterator[str]:
+    def __iter__(self) -> Iterator[str | ResponseKey[Any]]:
         return iter(() if self._state is None else self._state)
 
     def __hash__(self) -> int:

@@ -27,22 +27,36 @@ def error_page(
     message: str | None = None,
     *,
     debug: bool = False,
+    accept: str = "",
 ) -> Response:
-    """An HTML error page for ``status``; with ``debug``, a 500 shows the traceback.
+    """The page for a failure with ``status``; with ``debug``, a 500 shows the traceback.
 
+    HTML only for a client whose ``Accept`` names ``text/html`` (a browser),
+    plain text for everyone else (API clients, ``curl``), as aiohttp answers.
     The connection closes after it: whatever went wrong may have left the
     request's body half read.
     """
     title = f"{status} {HTTPStatus(status).phrase}"
-    body = f"<html><head><title>{title}</title></head><body><h1>{title}</h1>"
     if status == 500:
         text = "Server got itself in trouble"
-        if debug and exc is not None:
-            text = "".join(traceback.format_exception(exc))
-        body += f"<pre>{escape(text)}</pre></body></html>" if debug else f"{text}</body></html>"
+        traceback_text = "".join(traceback.format_exception(exc)) if debug and exc else ""
     else:
-        body += f"{escape(message or '')}</body></html>"
-    response = Response(status=status, text=body, content_type="text/html")
+        text, traceback_text = message or "", ""
+    if "text/html" in accept:
+        detail = (
+            f"<h2>Traceback:</h2>\n<pre>{escape(traceback_text)}</pre>"
+            if traceback_text
+            else escape(text)
+        )
+        body = (
+            f"<html><head><title>{title}</title></head>"
+            f"<body>\n<h1>{title}</h1>\n{detail}\n</body></html>\n"
+        )
+        content_type = "text/html"
+    else:
+        body = f"{title}\n\n{traceback_text or text}"
+        content_type = "text/plain"
+    response = Response(status=status, text=body, content_type=content_type)
     response.force_close()
     return response
 

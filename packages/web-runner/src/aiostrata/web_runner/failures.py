@@ -14,9 +14,14 @@ import logging
 import warnings
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
-from aiostrata.http_parser import HttpProcessingError
+from aiostrata.http_parser import (
+    EMPTY_PAYLOAD,
+    HttpProcessingError,
+    StreamWriter,
+    WritableConnection,
+)
 from aiostrata.web_request import BaseRequest
 from aiostrata.web_response import HTTPException, StreamResponse
 
@@ -49,6 +54,48 @@ class FailureHandling:
             return self.handle_error(request, 504)
         return self.handle_error(request, 500, exc)
 
+    async def _answer_unsent_response_with_500(
+        self, request: BaseRequest, exc: Exception, start: float
+    ) -> None:
+        """Answer 500 for a response that failed before any of it was sent.
+
+        An unsafe header, a failing ``on_response_prepare`` receiver, chunks asked
+        for on HTTP/1.0...: the client must get an answer, never a silent close.
+        The failed response may have set the writer's framing (chunks,
+        compression), so the 500 goes through a fresh writer. It runs the prepare
+        signal like any response (CORS and security headers apply to it too),
+        unless a receiver fails for it as well: then it goes out without them.
+        """
+        fallback = self.handle_error(request, 500, exc)
+        request.__dict__["_payload_writer"] = self._fresh_writer()
+        try:
+            await fallback.prepare(request)
+        except ConnectionError:
+            return
+        except Exception as again:  # noqa: BLE001 - the signal failed for the 500 too
+            self.log_debug("The 500 could not be prepared either: %r", again)
+            fallback = self.handle_error(request, 500)
+            bare = BaseRequest(
+                request._message,
+                EMPTY_PAYLOAD,
+                request.protocol,
+                self._fresh_writer(),
+                None,
+                self._loop,
+            )
+            try:
+                await fallback.prepare(bare)
+            except ConnectionError:
+                return
+        try:
+            await fallback.write_eof()
+        except ConnectionError:
+            return
+        self._log_access(request, fallback, start)
+
+    def _fresh_writer(self) -> StreamWriter:
+        return StreamWriter(cast(WritableConnection, self), self._loop)
+
     def _checked_response(self, request: BaseRequest, response: object) -> StreamResponse:
         """What a handler returned, unless it is a plain response: warn, or answer 500."""
         if isinstance(response, HTTPException):
@@ -79,7 +126,8 @@ class FailureHandling:
         """A response for a failure in the server or handler; logs the traceback."""
         if exc is not None:
             self.logger.exception("Error handling request from %s", request.remote, exc_info=exc)
-        return error_page(status, exc, message, debug=self.debug)
+        accept = request.headers.get("Accept", "")
+        return error_page(status, exc, message, debug=self.debug, accept=accept)
 
     def _log_access(self, request: BaseRequest, response: StreamResponse, start: float) -> None:
         access_log = self.access_logger

@@ -28,6 +28,7 @@ from aiostrata.http_parser import (
     StreamReader,
     UnsupportedContentEncoding,
     UpgradedData,
+    as_payload_error,
     content_decoder_for,
 )
 from aiostrata.web_response import UpgradedReceiver
@@ -159,7 +160,7 @@ class RequestIntake(FlowControl, HasLifecycle):
                 self.pause_reading()
         elif isinstance(event, ParseError):
             if self._payload is not None:
-                self._payload.set_exception(event.error)
+                self._payload.set_exception(as_payload_error(event.error))
                 self._payload = None
             self._messages.append(event.error)
             self._advance(Lifecycle.DRAINING)

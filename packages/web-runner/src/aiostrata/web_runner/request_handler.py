@@ -25,6 +25,7 @@ from aiostrata.http_parser import (
     HttpProcessingError,
     HttpVersion11,
     ParserLimits,
+    PayloadAccessError,
     RawRequestMessage,
     StreamReader,
     StreamWriter,
@@ -57,6 +58,8 @@ _MAX_UPGRADE_BUFFER: Final = 2**16
 _ERROR_MESSAGE: Final = placeholder_message(HttpVersion11)
 # What handlers return nearly always: checked by type alone, no isinstance chain.
 _PLAIN_RESPONSES: Final = frozenset((Response, StreamResponse))
+# What a body read raises once its response is sent (aiohttp's name and behaviour).
+_PAYLOAD_ACCESS_ERROR: Final = PayloadAccessError("the request body was read after its response")
 
 
 class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
@@ -130,6 +133,7 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
         self._upgraded_buffer = bytearray()
         self._upgraded_receiver: UpgradedReceiver | None = None
         self._eof_seen = False  # the client half-closed its side
+        self._tls = False  # over TLS a half-close cannot keep the transport open
         self._input_ended = False  # the parser was told about that half-close
         self._linger = False  # close by lingering: the client may still be sending
         self._linger_handle: asyncio.TimerHandle | None = None
@@ -157,6 +161,7 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         transport = cast(asyncio.Transport, transport)  # servers make stream transports
         self._transport = transport
+        self._tls = transport.get_extra_info("sslcontext") is not None
         sock = transport.get_extra_info("socket")
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
             try:
@@ -222,7 +227,13 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
             self._dispatch()
 
     def eof_received(self) -> bool:
-        """A half-close: answer what was received, then close (keep the transport open)."""
+        """A half-close: answer what was received, then close (keep the transport open).
+
+        Unless the peer is gone (see :meth:`_peer_left`): then the transport closes
+        now, which cancels the handler (with ``handler_cancellation``) and makes its
+        writes fail. Over TLS the transport closes whatever this returns (asyncio
+        warns about True), so it is never True there.
+        """
         self._eof_seen = True
         if self._linger_handle is not None:
             return False  # lingering close is over: let the transport close
@@ -230,6 +241,8 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
             # The peer half-closed an upgraded connection; it stays writable so the
             # new protocol can still say goodbye (a WebSocket close frame).
             self._upgraded_receiver.feed_eof()
+        elif self._peer_left():
+            return False
         if not self._parser.holding_back:
             self._end_of_input()
         # else: _parse() ends the input once the held-back requests are parsed
@@ -238,7 +251,21 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
             self._wake()
         # Otherwise the serving task stops once the queue is empty and the input has
         # ended (not through _close, which would refuse the requests held back).
-        return True
+        return not self._tls
+
+    def _peer_left(self) -> bool:
+        """Whether a FIN means the client left, not that it finished sending.
+
+        Requests it pipelined before the FIN (queued or held back) are answered:
+        it half-closed and waits for them. Otherwise, with a handler running, it
+        is gone if its answer had started (an HTTP client never half-closes
+        while reading a response: a server-sent-events client that left) or if
+        the application asked for handler cancellation, as aiohttp treats any FIN.
+        """
+        request = self._current_request
+        if request is None or self._messages or self._parser.holding_back:
+            return False
+        return self._manager.handler_cancellation or request.writer.output_size > 0
 
     def _wake(self) -> None:
         waiter, self._waiter = self._waiter, None
@@ -523,13 +550,17 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
         ):
             if not (payload.raw if isinstance(payload, DecodingStreamReader) else payload).at_eof():
                 self._linger = True
+            payload.set_exception(_PAYLOAD_ACCESS_ERROR)  # the answer is out: the body is gone
             return False
-        if payload is EMPTY_PAYLOAD or await discard_unread_body(
-            payload, self._loop, self._lingering_time, self._max_lingering_bytes
-        ):
+        if payload is EMPTY_PAYLOAD:
             return True
-        self._linger = True
-        return False
+        keep = await discard_unread_body(
+            payload, self._loop, self._lingering_time, self._max_lingering_bytes
+        )
+        payload.set_exception(_PAYLOAD_ACCESS_ERROR)
+        if not keep:
+            self._linger = True
+        return keep
 
     async def _send_response(
         self, request: BaseRequest, response: StreamResponse, start: float
@@ -550,13 +581,8 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
                 self.logger.exception("Error while writing a response", exc_info=exc)
                 self.force_close()
                 return False
-            fallback = self.handle_error(request, 500, exc)
-            try:
-                await fallback.prepare(request)
-                await fallback.write_eof()
-            except ConnectionError:
-                return False
-            response = fallback
+            await self._answer_unsent_response_with_500(request, exc, start)
+            return False  # the 500 said Connection: close
         self._log_access(request, response, start)
         return True
 

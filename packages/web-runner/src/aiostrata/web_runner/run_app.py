@@ -122,6 +122,22 @@ def _cancel_tasks(to_cancel: set[asyncio.Task[Any]], loop: asyncio.AbstractEvent
             )
 
 
+def _show_default_access_log(access_log: logging.Logger) -> None:
+    """In debug mode, make the default access log visible, as aiohttp documents.
+
+    Only the default logger (``aiohttp.access``): one the application passed in
+    is its own to configure. Its level and its handler are decided each on its
+    own, so a level or a handler set by the user is kept and only the missing
+    half is filled in.
+    """
+    if access_log.name != access_logger.name:
+        return
+    if access_log.level == logging.NOTSET:
+        access_log.setLevel(logging.DEBUG)
+    if not access_log.hasHandlers():
+        access_log.addHandler(logging.StreamHandler())
+
+
 def run_app(
     app: Application | Awaitable[Application],
     *,
@@ -154,14 +170,8 @@ def run_app(
     """
     if loop is None:
         loop = asyncio.new_event_loop()
-    if (
-        access_log is not None
-        and loop.get_debug()
-        and access_log.level == logging.NOTSET
-        and not access_log.hasHandlers()
-    ):
-        access_log.setLevel(logging.DEBUG)
-        access_log.addHandler(logging.StreamHandler())
+    if access_log is not None and loop.get_debug():
+        _show_default_access_log(access_log)
     main_task = loop.create_task(
         _run_app(
             app,

@@ -165,11 +165,14 @@ class AppRunner(BaseRunner[Request]):
         self._app.freeze()
         # The request factory builds web_request.Request objects, which _handle expects.
         handler = cast(Callable[[BaseRequest], Awaitable[StreamResponse]], self._app._handle)
+        # Application(handler_args=...) tunes the connections (read_bufsize,
+        # auto_decompress...); as in aiohttp, it wins over the runner's keywords.
+        kwargs = {**self._kwargs, **(self._app._handler_args or {})}
         return Server(
             handler,
             request_factory=self._app._make_request,
             loop=loop,
-            **self._kwargs,
+            **kwargs,
         )
 
     async def _cleanup_server(self) -> None:

@@ -12,10 +12,12 @@ The ``TYPE_CHECKING`` imports show every name to type checkers.
 from importlib import import_module
 from typing import TYPE_CHECKING, Final
 
+from aiostrata.http_parser import PayloadAccessError, RequestPayloadError
 from aiostrata.web_app import (
     AppKey,
     Application,
     CleanupContext,
+    CleanupError,
     Middleware,
     NotAppKeyWarning,
     middleware,
@@ -24,6 +26,7 @@ from aiostrata.web_app import (
 from aiostrata.web_request import (
     BaseRequest,
     Request,
+    RequestKey,
 )
 from aiostrata.web_response import (
     ContentCoding,
@@ -86,7 +89,9 @@ from aiostrata.web_response import (
     HTTPVariantAlsoNegotiates,
     HTTPVersionNotSupported,
     Response,
+    ResponseKey,
     StreamResponse,
+    json_bytes_response,
     json_response,
 )
 from aiostrata.web_router import (
@@ -175,6 +180,7 @@ __all__ = (
     "BaseRunner",
     "BaseSite",
     "CleanupContext",
+    "CleanupError",
     "ContentCoding",
     "Domain",
     "DynamicResource",
@@ -244,15 +250,19 @@ __all__ = (
     "Middleware",
     "NamedPipeSite",
     "NotAppKeyWarning",
+    "PayloadAccessError",
     "PlainResource",
     "PrefixResource",
     "PrefixedSubAppResource",
     "Request",
     "RequestHandler",
+    "RequestKey",
+    "RequestPayloadError",
     "Resource",
     "ResourceRoute",
     "ResourcesView",
     "Response",
+    "ResponseKey",
     "RouteDef",
     "RouteTableDef",
     "RoutesView",
@@ -278,6 +288,7 @@ __all__ = (
     "delete",
     "get",
     "head",
+    "json_bytes_response",
     "json_response",
     "middleware",
     "normalize_path_middleware",
