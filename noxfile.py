@@ -10,6 +10,8 @@ Run through the bootstrap script, which needs nothing but python3:
 
 Sessions: lint, build, tests(<folder>) for each packages/<folder>, speedups, typecheck, layers,
 deps, integration, api; and demo, bench and fuzz (not run by default).
+Release engineering (see the sections at the end): install (default: the README's install from
+the wheelhouse, in fresh venvs outside the tree); dist (not default: the wheelhouse in dist/).
 
 The package list is read from packages/*/pyproject.toml (see tools/monorepo.py). The sessions
 that test code install it from wheels built from the tree, never from src/: the wheels are built
@@ -74,17 +76,21 @@ def _uv() -> str | None:
         return None
 
 
-def _build_all(session: nox.Session) -> None:
-    if DIST_DIR.exists():
-        session.log(f"wiping {DIST_DIR}")
-        shutil.rmtree(DIST_DIR)
-    DIST_DIR.mkdir()
+def _build_all(
+    session: nox.Session, out_dir: Path = DIST_DIR, packages: list[Package] | None = None
+) -> None:
+    """An sdist, then a wheel from it, for each package (default: all) into a wiped out_dir."""
+    packages = REPO.packages if packages is None else packages
+    if out_dir.exists():
+        session.log(f"wiping {out_dir}")
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True)
     uv = _uv()
     if uv:
-        session.log(f"building an sdist, then a wheel from it, for {len(REPO.packages)} packages")
-        for package in REPO.packages:
+        session.log(f"building an sdist, then a wheel from it, for {len(packages)} packages")
+        for package in packages:
             session.run(
-                uv, "build", "--python", sys.executable, "--out-dir", str(DIST_DIR),
+                uv, "build", "--python", sys.executable, "--out-dir", str(out_dir),
                 str(package.path), external=True,
             )  # fmt: skip
         return
@@ -94,9 +100,9 @@ def _build_all(session: nox.Session) -> None:
     if not python.exists():
         session.run(sys.executable, "-m", "virtualenv", "-q", str(tools), external=True)
     session.run(str(python), "-m", "pip", "install", "-q", "build", external=True)
-    for package in REPO.packages:
+    for package in packages:
         session.run(
-            str(python), "-m", "build", "--outdir", str(DIST_DIR), str(package.path), external=True
+            str(python), "-m", "build", "--outdir", str(out_dir), str(package.path), external=True
         )
 
 
@@ -433,3 +439,84 @@ def fuzz(session: nox.Session) -> None:
     except CommandFailed:
         session.log("atheris did not install: using the stdlib random mutator instead")
     session.run("python", str(ROOT / "fuzz" / "request_parser_fuzz.py"), *session.posargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# distribution: the wheelhouse users install from, and installing from it as a user would
+# ---------------------------------------------------------------------------------------------
+
+WHEELHOUSE = ROOT / "dist"
+
+
+def _twine_check(session: nox.Session, directory: Path) -> None:
+    """twine check --strict on every sdist and wheel in directory (the session has twine)."""
+    artifacts = sorted(str(p) for p in (*directory.glob("*.whl"), *directory.glob("*.tar.gz")))
+    if not artifacts:
+        session.error(f"nothing to check in {directory}")
+    session.run("twine", "check", "--strict", *artifacts)
+
+
+@nox.session(default=False, reuse_venv=True)
+def dist(session: nox.Session) -> None:
+    """The wheelhouse: every package's sdist and wheel into dist/, checked (twine, contents).
+
+    Users install from it: pip install --find-links dist aiostrata-web-router
+    (`python3 tools/dev.py dist` runs this session).
+    """
+    session.install("twine")
+    _build_all(session, WHEELHOUSE)
+    session.run(sys.executable, "-m", "tools.check_wheels", "dist", str(WHEELHOUSE), external=True)
+    _twine_check(session, WHEELHOUSE)
+    session.log(f"wheelhouse ready: pip install --find-links {WHEELHOUSE} <distribution>")
+
+
+def _fresh_venv(session: nox.Session, path: Path) -> Path:
+    """A new venv with pip at path (outside the tree); its interpreter."""
+    uv = _uv()
+    if uv:
+        session.run(
+            uv, "venv", "-q", "--seed", "--python", sys.executable, str(path), external=True
+        )
+    else:
+        session.run(sys.executable, "-m", "venv", str(path), external=True)
+    return path / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+
+
+@nox.session(reuse_venv=True)
+def install(session: nox.Session) -> None:
+    """The README's install, done as a user would, for each package: in a fresh venv outside
+    the source tree, `pip install --find-links <wheelhouse> <distribution>`, then check that it
+    pulled in exactly its siblings (the README's table), import it and use it for real
+    (tools/install_smoke.py, run from a folder holding nothing of the repository).
+
+    posargs: package folders to try (default: all), e.g. nox -s install -- web-router
+    """
+    import tempfile
+
+    session.install("twine")
+    _dists(session)
+    _twine_check(session, DIST_DIR)
+    folders = session.posargs or [p.folder for p in REPO.packages]
+    unknown = sorted(set(folders) - REPO.by_folder.keys())
+    if unknown:
+        session.error(f"no such package folder: {', '.join(unknown)}")
+    failed = []
+    for folder in folders:
+        package = REPO.by_folder[folder]
+        expected = ",".join(sorted(p.dist for p in REPO.closure(package)))
+        with tempfile.TemporaryDirectory(prefix=f"aiostrata-install-{folder}-") as tmp:
+            home = Path(tmp)
+            session.log(f"--- {package.dist}: fresh venv in {home}")
+            python = str(_fresh_venv(session, home / "venv"))
+            smoke = shutil.copy(ROOT / "tools" / "install_smoke.py", home / "install_smoke.py")
+            try:
+                with session.chdir(home):
+                    session.run(
+                        python, "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                        "--find-links", str(DIST_DIR), package.dist, external=True,
+                    )  # fmt: skip
+                    session.run(python, "-I", str(smoke), package.module, expected, external=True)
+            except CommandFailed:
+                failed.append(package.dist)
+    if failed:
+        session.error(f"install from the wheelhouse failed for: {', '.join(failed)}")
