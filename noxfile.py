@@ -520,3 +520,87 @@ def install(session: nox.Session) -> None:
                 failed.append(package.dist)
     if failed:
         session.error(f"install from the wheelhouse failed for: {', '.join(failed)}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Python versions: every package's tests on every supported Python
+# ---------------------------------------------------------------------------------------------
+
+# Supported: the classifiers of every package say so. 3.14 is tried only where it is installed.
+REQUIRED_PYTHONS = ("3.11", "3.12", "3.13")
+OPTIONAL_PYTHONS = ("3.14",)
+PYTHON_LINKS = ROOT / ".nox" / "_pythons"
+nox.options.download_python = "never"  # the machines reach no interpreter downloads
+
+
+def _find_interpreter(version: str) -> Path | None:
+    """python<version> that really runs: on PATH (not a pyenv shim), else pyenv's own copy."""
+    name = f"python{version}"
+    for directory in os.environ.get("PATH", "").split(os.pathsep):
+        candidate = Path(directory) / name
+        if "shims" not in candidate.parts and os.access(candidate, os.X_OK):
+            return candidate
+    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    found = sorted(pyenv_root.glob(f"versions/{version}.*/bin/{name}"))
+    return found[-1] if found else None
+
+
+def _link_interpreters() -> list[str]:
+    """Put every supported Python found on this machine first on PATH, as python3.X links.
+
+    pyenv's shims answer only for the active version, so nox and uv would not find the
+    others; .nox/_pythons/ holds one link per version found. Returns the versions to test:
+    the required ones (a missing one fails under CI, as nox fails missing interpreters there)
+    and the optional ones that are present.
+    """
+    PYTHON_LINKS.mkdir(parents=True, exist_ok=True)
+    present = []
+    for version in (*REQUIRED_PYTHONS, *OPTIONAL_PYTHONS):
+        found = _find_interpreter(version)
+        link = PYTHON_LINKS / f"python{version}"
+        if found is None or found.parent == PYTHON_LINKS:
+            if found is not None:
+                present.append(version)
+            continue
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(found.resolve())
+        present.append(version)
+    os.environ["PATH"] = f"{PYTHON_LINKS}{os.pathsep}{os.environ.get('PATH', '')}"
+    return [
+        v for v in (*REQUIRED_PYTHONS, *OPTIONAL_PYTHONS) if v in REQUIRED_PYTHONS or v in present
+    ]
+
+
+HOST_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+# `tests` already runs every package on the interpreter running nox: the others are added here.
+EXTRA_PYTHONS = [v for v in _link_interpreters() if v != HOST_PYTHON]
+
+
+@nox.session(python=EXTRA_PYTHONS)
+@nox.parametrize("folder", [p.folder for p in REPO.packages], ids=[p.folder for p in REPO.packages])
+def tests_py(session: nox.Session, folder: str) -> None:
+    """One package's tests on another supported Python (`tests` covers nox's own interpreter).
+
+    Run one: nox -s "tests_py-3.13(web-router)"; all on one Python: nox -s tests_py-3.12.
+    """
+    tests(session, folder)
+
+
+# ---------------------------------------------------------------------------------------------
+# releases: one package at a time (tools/release.py, rules in tools/versioning.py)
+# ---------------------------------------------------------------------------------------------
+
+
+@nox.session(default=False)
+def release(session: nox.Session) -> None:
+    """Release one package: nox -s release -- <folder> [--dry-run] [--version X.Y.Z]
+
+    Collects packages/<folder>/changes/ into its CHANGELOG (towncrier), bumps its version by
+    the fragment types, fixes dependants' ranges when needed, builds and checks its sdist and
+    wheel into dist/release/, commits and tags <distribution>-v<version>. Uploads nothing.
+    """
+    if not session.posargs:
+        session.error("which package? nox -s release -- web-router --dry-run")
+    session.install("towncrier", "twine", "packaging")
+    session.run("python", "-m", "tools.release", *session.posargs)
