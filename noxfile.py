@@ -22,6 +22,7 @@ tools/check_wheels.py, and every venv that installs them is checked to hold exac
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -602,5 +603,95 @@ def release(session: nox.Session) -> None:
     """
     if not session.posargs:
         session.error("which package? nox -s release -- web-router --dry-run")
-    session.install("towncrier", "twine", "packaging")
+    session.install("towncrier", "twine", "packaging", "griffe")
     session.run("python", "-m", "tools.release", *session.posargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# version ranges and public API, against the release tags (tools/compat.py, tools/api_diff.py)
+# ---------------------------------------------------------------------------------------------
+
+COMPAT_DIR = ROOT / ".nox-compat"  # wheels built from release tags, kept between runs
+_CHECK_VERSIONS = (
+    "import json, sys, importlib.metadata as m; wanted = json.loads(sys.argv[1]); "
+    "found = {d: m.version(d) for d in wanted}; print('installed:', found); "
+    "sys.exit(0 if found == wanted else f'expected {wanted}')"
+)
+
+
+def _wheel_at_tag(session: nox.Session, package: Package, tag: str) -> Path:
+    """The wheel of package as released at tag, built from `git archive` once and kept."""
+    import tarfile
+    import tempfile
+
+    out_dir = COMPAT_DIR / tag
+    built = sorted(out_dir.glob("*.whl"))
+    if built:
+        return built[0]
+    folder = package.path.relative_to(ROOT).as_posix()
+    with tempfile.TemporaryDirectory(prefix="aiostrata-compat-") as tmp:
+        archive = Path(tmp) / "tree.tar"
+        session.log(f"building {package.dist} from its release tag {tag}")
+        session.run(
+            "git", "archive", "--format=tar", f"--output={archive}", tag, folder, external=True
+        )  # fmt: skip
+        with tarfile.open(archive) as tar:
+            tar.extractall(Path(tmp) / "tree", filter="data")
+        _build_all(session, out_dir, [Package(Path(tmp) / "tree" / folder)])
+    return sorted(out_dir.glob("*.whl"))[0]
+
+
+@nox.session
+@nox.parametrize("folder", [p.folder for p in REPO.packages], ids=[p.folder for p in REPO.packages])
+def compat(session: nox.Session, folder: str) -> None:
+    """One package's tests against the lowest, then the newest, sibling versions its ranges
+    allow among the release tags and the tree (tools/compat.py); siblings at a tag are built
+    from it. A set that is just the tree (so always, before the first release tags) is what
+    tests(<folder>) already runs, and is not run again.
+    """
+    from tools.compat import CompatError, choose
+
+    package = REPO.by_folder[folder]
+    try:
+        sets = {which: choose(REPO, package, which) for which in ("lowest", "newest")}
+    except CompatError as exc:
+        session.error(str(exc))
+    done: list[dict[str, str]] = []
+    for which, chosen in sets.items():
+        session.log(f"{which}: {', '.join(c.label for c in chosen.values()) or 'no siblings'}")
+        wanted = {d: str(c.version) for d, c in chosen.items()} | {package.dist: package.version}
+        if all(c.tag is None for c in chosen.values()):
+            session.log(f"{which}: every sibling from the tree, as tests({folder}) runs it: done")
+            continue
+        if wanted in done:
+            session.log(f"{which}: the same versions as above: done")
+            continue
+        done.append(wanted)
+        wheels = _dists(session)
+        files = [str(wheels[package.dist])] + [
+            str(wheels[d] if c.tag is None else _wheel_at_tag(session, c.package, c.tag))
+            for d, c in chosen.items()
+        ]
+        extra = nox.project.dependency_groups(package.pyproject, "test")
+        if session.venv_backend == "uv":
+            session.install(*(f"--reinstall-package={d}" for d in wanted), *files, *extra)
+        else:
+            session.install(*files, *extra)
+            session.install("--force-reinstall", "--no-deps", *files)
+        session.run("python", "-c", _CHECK_VERSIONS, json.dumps(wanted))
+        with session.chdir(package.path):
+            session.run(
+                "pytest", "-c", "pyproject.toml", "--rootdir", ".", "--import-mode=importlib",
+                "tests", *session.posargs,
+            )  # fmt: skip
+
+
+@nox.session(reuse_venv=True)
+def api_diff(session: nox.Session) -> None:
+    """Each package's public API (griffe) against its last release tag: a breaking change
+    needs a breaking bump (a removal fragment). No tag yet: nothing to compare, passes.
+
+    posargs: package folders (default: all).
+    """
+    session.install("griffe", "packaging")
+    session.run("python", "-m", "tools.api_diff", *session.posargs)

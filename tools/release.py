@@ -48,6 +48,7 @@ from tools.versioning import (
     bump,
     compatible_range,
     fragments,
+    is_breaking_step,
     last_release,
     tag_name,
 )
@@ -108,6 +109,20 @@ def next_version(
     if last is not None and new <= last:
         raise ReleaseError(f"{package.dist} {new} is not newer than the last release {last}")
     return new
+
+
+def check_api(package: Package, last: Version, new: Version) -> None:
+    """Refuse a release that breaks the public API (griffe) without a breaking bump."""
+    from tools.api_diff import breaking_changes  # griffe: installed by the release session
+
+    changes = breaking_changes(package, tag_name(package, last))
+    if changes and not is_breaking_step(last, new):
+        listed = "\n  ".join(changes)
+        raise ReleaseError(
+            f"{new} would break the API of {last} without a breaking bump "
+            f"(add a removal fragment):\n  {listed}"
+        )
+    log(f"public API since {last}: {len(changes)} breaking change(s), bump {last} -> {new} ok")
 
 
 def render_section(package: Package, new: Version, date: str, changelog: str) -> str:
@@ -257,6 +272,8 @@ def release(name: str, *, dry_run: bool, forced: str | None, raise_lower: bool) 
                 "nothing to release (add one: <issue or +slug>.<type>.md)"
             )
         new = next_version(package, last, list(found), forced)
+        if last is not None:
+            check_api(Monorepo().by_dist[package.dist], last, new)
         date = datetime.datetime.now(tz=datetime.UTC).date().isoformat()
         changelog = (package.path / "CHANGELOG.md").read_text(encoding="utf-8")
         plan = Plan(
