@@ -10,8 +10,10 @@ Run through the bootstrap script, which needs nothing but python3:
 
 Sessions: lint, build, tests(<folder>) for each packages/<folder>, speedups, typecheck, layers,
 deps, integration, api; and demo, bench and fuzz (not run by default).
-Release engineering (see the sections at the end): install (default: the README's install from
-the wheelhouse, in fresh venvs outside the tree); dist (not default: the wheelhouse in dist/).
+Release engineering (see the sections at the end; RELEASING.md): install (the README's
+install from the wheelhouse, in fresh venvs outside the tree), tests_py-3.X(<folder>) (each
+package's tests on the other supported Pythons), compat(<folder>), api_diff, docs; and dist
+(the wheelhouse in dist/) and release (one package) not run by default.
 
 The package list is read from packages/*/pyproject.toml (see tools/monorepo.py). The sessions
 that test code install it from wheels built from the tree, never from src/: the wheels are built
@@ -256,7 +258,8 @@ def typecheck(session: nox.Session) -> None:
     """mypy --strict (config: root pyproject.toml): src, tests, tests-integration, demo, tools."""
     integration = nox.project.dependency_groups(ROOT_PYPROJECT, "integration")
     requirements = {*REPO.third_party_requires(), *_test_requirements(), *integration}
-    session.install("mypy", "nox", "uv", *sorted(requirements))
+    # griffe, mkdocs: imported by tools/api_diff.py and tools/docs_hooks.py
+    session.install("mypy", "nox", "uv", "griffe", *DOCS_REQUIREMENTS, *sorted(requirements))
     mypy = ["mypy", "--config-file", str(ROOT / "pyproject.toml")]
     mypy += ["--cache-dir", str(ROOT / ".mypy_cache")]
     commands: list[tuple[str, Path, list[str]]] = [
@@ -695,3 +698,25 @@ def api_diff(session: nox.Session) -> None:
     """
     session.install("griffe", "packaging")
     session.run("python", "-m", "tools.api_diff", *session.posargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# documentation: MkDocs + mkdocstrings (mkdocs.yml, docs/, hooks in tools/docs_hooks.py)
+# ---------------------------------------------------------------------------------------------
+
+DOCS_REQUIREMENTS = ["mkdocs>=1.6,<2", "mkdocstrings[python]>=0.26"]
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """The documentation site into site/, strict: any warning (a broken link or reference,
+    a docstring griffe cannot read) fails. The packages come from the tree's wheels, since
+    the pages import aiostrata.web to list its names.
+    """
+    web = REPO.by_module["aiostrata.web"]
+    _install_wheels(session, REPO.closure(web), *DOCS_REQUIREMENTS)
+    session.run(
+        "mkdocs", "build", "--strict", "--config-file", str(ROOT / "mkdocs.yml"),
+        "--site-dir", str(ROOT / "site"),
+    )  # fmt: skip
+    session.log(f"built: {ROOT / 'site' / 'index.html'}")
