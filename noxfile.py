@@ -275,6 +275,8 @@ def typecheck(session: nox.Session) -> None:
     integration_dir = ROOT / "tests-integration"
     if _has_python(integration_dir):
         commands.append(("tests-integration", integration_dir, [*mypy, "."]))
+    if _has_python(ROOT / "tests-tools"):
+        commands.append(("tests-tools", ROOT / "tests-tools", [*mypy, "."]))
     tooling = ["noxfile.py", "tools"] + (["demo"] if _has_python(ROOT / "demo") else [])
     commands.append((" ".join(tooling), ROOT, [*mypy, *tooling]))
     _run_each(session, commands)
@@ -720,3 +722,15 @@ def docs(session: nox.Session) -> None:
         "--site-dir", str(ROOT / "site"),
     )  # fmt: skip
     session.log(f"built: {ROOT / 'site' / 'index.html'}")
+
+
+@nox.session
+def tools(session: nox.Session) -> None:
+    """tests-tools/: the version rules, and releases, compat's choices and api_diff for real in
+    a clone of the committed HEAD (so commit before running it locally).
+    """
+    session.install("pytest", "packaging", "towncrier", "twine", "griffe")
+    session.run(
+        "python", "-m", "pytest", "tests-tools", "--rootdir", str(ROOT), "-p", "no:cacheprovider",
+        "-o", "xfail_strict=true", "--strict-markers", *session.posargs,
+    )  # fmt: skip
