@@ -92,7 +92,7 @@ def test_releases_bump_by_fragment_type_and_fix_the_dependants(clone: Path) -> N
         pyproject = (clone / "packages" / dependant / "pyproject.toml").read_text()
         assert '"aiostrata-web-response>=0.2.0,<0.3"' in pyproject, dependant
         notes = list(
-            (clone / "packages" / dependant / "changes").glob("+web-response-0.2.0.misc.md")
+            (clone / "packages" / dependant / "changes").glob("+web-response-0-2-0.misc.md")
         )
         assert len(notes) == 1, dependant
     assert run(clone, "git", "status", "--porcelain").stdout == "", "the release committed all"

@@ -192,7 +192,8 @@ def apply(plan: Plan) -> None:
         if f'"{old}"' not in text:
             raise ReleaseError(f'{pyproject}: cannot find "{old}" to rewrite')
         pyproject.write_text(text.replace(f'"{old}"', f'"{new}"', 1), encoding="utf-8")
-        note = pyproject.parent / "changes" / f"+{package.folder}-{plan.new}.misc.md"
+        slug = f"{package.folder}-{plan.new}".replace(".", "-")  # a fragment id has no dot
+        note = pyproject.parent / "changes" / f"+{slug}.misc.md"
         note.parent.mkdir(exist_ok=True)
         note.write_text(f"Requires `{new}` (was `{old}`).\n", encoding="utf-8")
 
