@@ -143,8 +143,30 @@ def render_section(package: Package, new: Version, date: str, changelog: str) ->
         section = f"## {new} ({date})\n"
     unreleased = _UNRELEASED.search(changelog)
     if unreleased and unreleased.group("body").strip():
-        section += "\n" + unreleased.group("body").strip() + "\n"
+        section = merge_sections(section, unreleased.group("body"))
     return section
+
+
+def _split(text: str) -> tuple[str, dict[str, str]]:
+    """The text before the first ``### `` heading, and each ``### `` subsection's body."""
+    parts = re.split(r"^### (.+)\n", text, flags=re.M)
+    subsections: dict[str, str] = {}
+    for heading, body in zip(parts[1::2], parts[2::2], strict=True):
+        subsections[heading.strip()] = (subsections.get(heading.strip(), "") + body).strip()
+    return parts[0].strip(), subsections
+
+
+def merge_sections(rendered: str, written: str) -> str:
+    """towncrier's section with the hand-written Unreleased text: same-named subsections
+    (``### Changed``) become one, the rendered entries first."""
+    head, rendered_parts = _split(rendered)
+    intro, written_parts = _split(written)
+    for heading, body in written_parts.items():
+        before = rendered_parts.get(heading)
+        rendered_parts[heading] = f"{before}\n{body}" if before else body
+    blocks = [head, *([intro] if intro else [])]
+    blocks += [f"### {heading}\n\n{body}" for heading, body in rendered_parts.items()]
+    return "\n\n".join(blocks) + "\n"
 
 
 def new_changelog(changelog: str, section: str) -> str:
