@@ -490,9 +490,10 @@ def _fresh_venv(session: nox.Session, path: Path) -> Path:
 
 @nox.session(reuse_venv=True)
 def install(session: nox.Session) -> None:
-    """The README's install, done as a user would, for each package: in a fresh venv outside
-    the source tree, `pip install --find-links <wheelhouse> <distribution>`, then check that it
-    pulled in exactly its siblings (the README's table), import it and use it for real
+    """Each package installed as the README says, in a fresh venv outside the tree, and used.
+
+    `pip install --find-links <wheelhouse> <distribution>`, then a check that it pulled in
+    exactly its siblings (the README's table), and an import and real use of it
     (tools/install_smoke.py, run from a folder holding nothing of the repository).
 
     posargs: package folders to try (default: all), e.g. nox -s install -- web-router
@@ -649,10 +650,11 @@ def _wheel_at_tag(session: nox.Session, package: Package, tag: str) -> Path:
 @nox.session
 @nox.parametrize("folder", [p.folder for p in REPO.packages], ids=[p.folder for p in REPO.packages])
 def compat(session: nox.Session, folder: str) -> None:
-    """One package's tests against the lowest, then the newest, sibling versions its ranges
-    allow among the release tags and the tree (tools/compat.py); siblings at a tag are built
-    from it. A set that is just the tree (so always, before the first release tags) is what
-    tests(<folder>) already runs, and is not run again.
+    """One package's tests against the lowest, then the newest, sibling versions it allows.
+
+    The versions that exist are the release tags (built from the tag) and the tree
+    (tools/compat.py). A set that is just the tree (always, before the first release tags)
+    is what tests(<folder>) already runs, and is not run again.
     """
     from tools.compat import CompatError, choose
 
@@ -693,8 +695,9 @@ def compat(session: nox.Session, folder: str) -> None:
 
 @nox.session(reuse_venv=True)
 def api_diff(session: nox.Session) -> None:
-    """Each package's public API (griffe) against its last release tag: a breaking change
-    needs a breaking bump (a removal fragment). No tag yet: nothing to compare, passes.
+    """Each package's public API (griffe) against its last release tag (tools/api_diff.py).
+
+    A breaking change needs a breaking bump (a removal fragment). No tag yet: passes, saying so.
 
     posargs: package folders (default: all).
     """
@@ -711,9 +714,10 @@ DOCS_REQUIREMENTS = ["mkdocs>=1.6,<2", "mkdocstrings[python]>=0.26"]
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """The documentation site into site/, strict: any warning (a broken link or reference,
-    a docstring griffe cannot read) fails. The packages come from the tree's wheels, since
-    the pages import aiostrata.web to list its names.
+    """The documentation site (MkDocs, mkdocstrings) into site/, strict: a warning fails it.
+
+    Any broken link or reference, or a docstring griffe cannot read, is a warning. The packages
+    come from the tree's wheels, since the pages import aiostrata.web to list its names.
     """
     web = REPO.by_module["aiostrata.web"]
     _install_wheels(session, REPO.closure(web), *DOCS_REQUIREMENTS)
@@ -726,8 +730,10 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def tools(session: nox.Session) -> None:
-    """tests-tools/: the version rules, and releases, compat's choices and api_diff for real in
-    a clone of the committed HEAD (so commit before running it locally).
+    """tests-tools/: the release tooling's own tests (version rules, install tables, ...).
+
+    Releases, compat's choices and api_diff run for real in a clone of the committed HEAD
+    (so commit before running it locally).
     """
     session.install("pytest", "packaging", "towncrier", "twine", "griffe")
     session.run(
