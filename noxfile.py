@@ -12,7 +12,7 @@ Sessions: lint, build, tests(<folder>) for each packages/<folder>, speedups, typ
 deps, integration, api; and demo, bench and fuzz (not run by default).
 Release engineering (see the sections at the end; RELEASING.md): install (the README's
 install from the wheelhouse, in fresh venvs outside the tree), tests_py-3.X(<folder>) (each
-package's tests on the other supported Pythons), compat(<folder>), api_diff, docs; and dist
+package's tests on the other supported Pythons), compat(<folder>), api_diff, docs, tools; and dist
 (the wheelhouse in dist/) and release (one package) not run by default.
 
 The package list is read from packages/*/pyproject.toml (see tools/monorepo.py). The sessions
