@@ -7,6 +7,10 @@
   ``__module__``: the docs venv has the packages installed).
 * ``differences-from-aiohttp.md`` is written on another branch: until it is in docs/, a
   page saying so stands in for it, so the links to it hold.
+* A relative link from a page to a repository file outside docs/ (``../SECURITY.md``,
+  ``../packages/web-runner/README.md``) cannot be followed on the site, which has no copy of
+  it and no repository URL to point at: it becomes the link text with the file's path.
+  Links to missing files are left alone, so the strict build still reports them.
 """
 
 from __future__ import annotations
@@ -63,7 +67,26 @@ def _web_names() -> str:
     return "\n".join(rows) + "\n"
 
 
-def on_page_markdown(markdown: str, **_: Any) -> str:
+_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]+)\]\((?P<target>[^)\s#]+)(?P<anchor>#[^)\s]*)?\)")
+
+
+def _outside_links(markdown: str, page_dir: Path, docs_dir: Path) -> str:
+    def replace(match: re.Match[str]) -> str:
+        target = match.group("target")
+        if "://" in target or target.startswith(("/", "mailto:")):
+            return match.group(0)
+        path = (page_dir / target).resolve()
+        if path.is_relative_to(docs_dir) or not path.is_relative_to(ROOT) or not path.exists():
+            return match.group(0)
+        return f"{match.group('text')} (`{path.relative_to(ROOT).as_posix()}` in the repository)"
+
+    return _LINK.sub(replace, markdown)
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, **_: Any) -> str:
+    docs_dir = Path(config["docs_dir"]).resolve()
+    if page.file.abs_src_path:
+        markdown = _outside_links(markdown, Path(page.file.abs_src_path).parent, docs_dir)
     markdown = _INCLUDE.sub(_included, markdown)
     if "<!-- web-names -->" in markdown:
         markdown = markdown.replace("<!-- web-names -->", _web_names())
