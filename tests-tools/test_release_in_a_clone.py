@@ -120,3 +120,24 @@ def test_api_diff_fails_a_break_without_a_removal_fragment(clone: Path) -> None:
     (clone / "packages/web-router/changes/+rename.removal.md").write_text("Renamed add_get.\n")
     declared = run(clone, sys.executable, "-m", "tools.api_diff", "web-router")
     assert "declared by the next release's bump" in declared.stdout
+
+
+def test_raise_dependants_raises_every_lower_bound_and_version_overrides(clone: Path) -> None:
+    request = clone / "packages" / "web-request"
+    release(clone, "web-request")
+    assert "aiostrata-web-request-v0.1.0" in tags(clone)
+    (request / "changes" / "+more.feature.md").write_text("Added a thing.\n")
+    commit_all(clone, "a feature fragment")
+
+    out = release(clone, "web-request", "--dry-run", "--raise-dependants").stdout
+    assert "aiostrata-web-request: 0.1.0 -> 0.1.1" in out  # 0.x: a feature is a patch
+    for dependant in ("web-app", "web-runner", "web"):
+        assert f"+++ b/packages/{dependant}/pyproject.toml" in out, dependant
+    assert '+    "aiostrata-web-request>=0.1.1,<0.2",' in out
+    assert run(clone, "git", "status", "--porcelain").stdout == ""
+
+    out = release(clone, "web-request", "--dry-run", "--version", "1.0.0").stdout
+    assert "aiostrata-web-request: 0.1.0 -> 1.0.0" in out
+    assert '+    "aiostrata-web-request>=1.0.0,<2",' in out  # outside <0.2: widened
+    refused = release(clone, "web-request", "--dry-run", "--version", "0.1.0", ok=False)
+    assert "is not newer than the last release 0.1.0" in refused.stderr
