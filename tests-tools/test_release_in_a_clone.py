@@ -123,6 +123,8 @@ def test_api_diff_fails_a_break_without_a_removal_fragment(clone: Path) -> None:
 
 
 def test_raise_dependants_raises_every_lower_bound_and_version_overrides(clone: Path) -> None:
+    run(clone, "git", "checkout", "-q", "--", "packages")  # undo the API break made above
+    run(clone, "git", "clean", "-fdq", "--", "packages")
     request = clone / "packages" / "web-request"
     release(clone, "web-request")
     assert "aiostrata-web-request-v0.1.0" in tags(clone)
