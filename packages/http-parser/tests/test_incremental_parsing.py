@@ -288,3 +288,21 @@ def test_max_heads_holds_further_pipelined_requests_back_until_asked() -> None:
     assert parser.feed_data(b"GET / HTTP/1.1\r\nHo", max_heads=1) == []
     held_on_partial = parser.holding_back
     assert not held_on_partial  # a partial head is not held back: it waits for bytes
+
+
+def test_head_pending_is_true_only_while_part_of_a_head_is_buffered() -> None:
+    """What the connection's header timeout watches: a partial head, not a held-back one."""
+    parser = new_parser()
+    assert not parser.head_pending
+    parser.feed_data(b"GET / HTTP/1.1\r\nHo")
+    assert parser.head_pending
+    parser.feed_data(b"st: t\r\nContent-Length: 3\r\n\r\nab")
+    assert not parser.head_pending  # in the body: not a head
+    parser.feed_data(b"c")
+    assert not parser.head_pending
+    head = b"GET / HTTP/1.1\r\nHost: t\r\n\r\n"
+    parser.feed_data(head * 2, max_heads=1)
+    assert parser.holding_back
+    assert not parser.head_pending  # whole, waiting for the caller
+    parser.feed_data(b"")
+    assert not parser.head_pending
