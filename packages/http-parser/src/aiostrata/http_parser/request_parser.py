@@ -583,8 +583,8 @@ class HttpRequestParser:
         connection = _NO_TOKENS if connection_values is None else _comma_tokens(connection_values)
         if version == HttpVersion11:
             should_close = "close" in connection
-        else:
-            should_close = "keep-alive" not in connection
+        else:  # RFC 9112 9.3: 1.0 persists only if asked, and "close" wins over it
+            should_close = "keep-alive" not in connection or "close" in connection
 
         chunked = False
         encodings = getall("Transfer-Encoding", None)

@@ -35,10 +35,9 @@ from aiostrata.web_response import (
     HTTPBadRequest,
     HTTPRequestEntityTooLarge,
     StreamResponse,
-    parse_http_date,
 )
 
-from .conditional_headers import parse_etags, parse_range
+from .conditional_headers import parse_etags, parse_range, single_http_date
 from .cookie_header import parse_cookie_header
 from .forwarded import parse_forwarded
 from .interfaces import ConnectionInfo
@@ -420,15 +419,18 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
 
     @property
     def if_modified_since(self) -> datetime.datetime | None:
-        return parse_http_date(self._headers.get("If-Modified-Since"))
+        """The If-Modified-Since date; None when absent, invalid or repeated (RFC 9110 13.1.3)."""
+        return single_http_date(self._headers.getall("If-Modified-Since", []))
 
     @property
     def if_unmodified_since(self) -> datetime.datetime | None:
-        return parse_http_date(self._headers.get("If-Unmodified-Since"))
+        """The If-Unmodified-Since date; None when absent, invalid or repeated (13.1.4)."""
+        return single_http_date(self._headers.getall("If-Unmodified-Since", []))
 
     @property
     def if_range(self) -> datetime.datetime | None:
-        return parse_http_date(self._headers.get("If-Range"))
+        """The If-Range date; None when absent, an entity tag, invalid or repeated (13.1.5)."""
+        return single_http_date(self._headers.getall("If-Range", []))
 
     @property
     def if_match(self) -> tuple[ETag, ...] | None:
