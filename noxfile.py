@@ -430,9 +430,12 @@ def bench(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def fuzz(session: nox.Session) -> None:
-    """Differential, split-invariance fuzzing of the request parser backends (not default).
+    """Fuzzing of the three codecs: request parser, WebSocket and multipart readers (not default).
 
-    posargs go to fuzz/request_parser_fuzz.py; the default is 60 s: nox -s fuzz -- --seconds 300
+    The request parser differentially (both backends) and split-invariantly; the WebSocket and
+    multipart readers split-invariantly, for documented errors only, no hang and bounded memory
+    (fuzz/codec_fuzz.py). posargs go to both scripts; the default is 60 s for each of the three
+    targets: nox -s fuzz -- --seconds 300
     """
     parser_package = REPO.by_module["aiostrata.http_parser"]
     _install_wheels(session, REPO.closure(parser_package), "httptools")
@@ -441,3 +444,4 @@ def fuzz(session: nox.Session) -> None:
     except CommandFailed:
         session.log("atheris did not install: using the stdlib random mutator instead")
     session.run("python", str(ROOT / "fuzz" / "request_parser_fuzz.py"), *session.posargs)
+    session.run("python", str(ROOT / "fuzz" / "codec_fuzz.py"), *session.posargs)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
 import pytest
 from wire import ServeApp, read_response
@@ -241,7 +242,7 @@ async def test_the_defaults_follow_mod_reqtimeout() -> None:
         {"header_min_rate": -1},
     ],
 )
-async def test_nonsense_bounds_are_refused(kwargs: dict[str, float]) -> None:
+async def test_nonsense_bounds_are_refused(kwargs: dict[str, Any]) -> None:
     async def ok(request: object) -> Response:
         return Response()
 
