@@ -9,7 +9,7 @@ Run through the bootstrap script, which needs nothing but python3:
     python3 tools/dev.py nox -l             # list the sessions
 
 Sessions: lint, build, tests(<folder>) for each packages/<folder>, speedups, typecheck, layers,
-deps, integration, api; and demo, bench and fuzz (not run by default).
+deps, integration, api; and demo, bench, fuzz and stress (not run by default).
 
 The package list is read from packages/*/pyproject.toml (see tools/monorepo.py). The sessions
 that test code install it from wheels built from the tree, never from src/: the wheels are built
@@ -426,6 +426,19 @@ def bench(session: nox.Session) -> None:
     _install_wheels(session, REPO.closure(web), *_bench_requirements())
     session.run("python", str(ROOT / "benchmarks" / "parse_throughput.py"))
     session.run("python", str(ROOT / "benchmarks" / "http_bench.py"), *session.posargs)
+
+
+@nox.session(default=False)
+def stress(session: nox.Session) -> None:
+    """Slow clients, shutdown under load, RSS over many requests and idle connections (not default).
+
+    Loopback only, bounded in time; prints a table and fails when a check does (every slow
+    client closed by its bound, zero lost or truncated responses on SIGTERM, RSS flat within
+    5 %). posargs go to stress/stress.py: nox -s stress -- --scale 0.05 --only slow shutdown
+    """
+    web = REPO.by_module["aiostrata.web"]
+    _install_wheels(session, REPO.closure(web), "aiohttp")
+    session.run("python", str(ROOT / "stress" / "stress.py"), *session.posargs)
 
 
 @nox.session(default=False)
