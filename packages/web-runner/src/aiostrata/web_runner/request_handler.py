@@ -111,13 +111,13 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
         self._max_decompressed_size = max_decompressed_size
         self._body_read_timeout = body_read_timeout
         # Slow clients (see time_bounds): a silent connection, a slow head, a slow body.
-        self._time_bounds = TimeBoundsConfig(
-            header_timeout=header_timeout,
-            header_timeout_max=header_timeout_max,
-            header_min_rate=header_min_rate,
-            initial_idle_timeout=initial_idle_timeout,
-            body_min_rate=body_min_rate,
-            body_rate_grace=body_rate_grace,
+        self._time_bounds = TimeBoundsConfig.shared(
+            header_timeout,
+            header_timeout_max,
+            header_min_rate,
+            initial_idle_timeout,
+            body_min_rate,
+            body_rate_grace,
         )
         self._head_timer = HeadTimer(
             loop,

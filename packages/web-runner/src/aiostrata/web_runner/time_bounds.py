@@ -28,6 +28,7 @@ request, and it checks lazily when it fires whether it still applies.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable
 from typing import Final
 
@@ -84,6 +85,27 @@ class TimeBoundsConfig:
         self.initial_idle_timeout = initial_idle_timeout
         self.body_min_rate = body_min_rate
         self.body_rate_grace = body_rate_grace
+
+    @classmethod
+    @functools.lru_cache(maxsize=16)
+    def shared(
+        cls,
+        header_timeout: float | None,
+        header_timeout_max: float,
+        header_min_rate: float,
+        initial_idle_timeout: float | None,
+        body_min_rate: float | None,
+        body_rate_grace: float,
+    ) -> TimeBoundsConfig:
+        """One checked value per configuration: connections of a server share it (never mutated)."""
+        return cls(
+            header_timeout=header_timeout,
+            header_timeout_max=header_timeout_max,
+            header_min_rate=header_min_rate,
+            initial_idle_timeout=initial_idle_timeout,
+            body_min_rate=body_min_rate,
+            body_rate_grace=body_rate_grace,
+        )
 
     def body_rate(self, loop: asyncio.AbstractEventLoop) -> BodyRate | None:
         """A fresh bound for one request body, or None when the rate is not bounded."""
