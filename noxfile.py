@@ -9,7 +9,7 @@ Run through the bootstrap script, which needs nothing but python3:
     python3 tools/dev.py nox -l             # list the sessions
 
 Sessions: lint, build, tests(<folder>) for each packages/<folder>, speedups, typecheck, layers,
-deps, integration, api; and demo, bench and fuzz (not run by default).
+deps, integration, api; and demo, bench, fuzz and stress (not run by default).
 Release engineering (see the sections at the end; RELEASING.md): install (the README's
 install from the wheelhouse, in fresh venvs outside the tree), tests_py-3.X(<folder>) (each
 package's tests on the other supported Pythons), compat(<folder>), api_diff, docs, tools; and dist
@@ -441,10 +441,26 @@ def bench(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
-def fuzz(session: nox.Session) -> None:
-    """Differential, split-invariance fuzzing of the request parser backends (not default).
+def stress(session: nox.Session) -> None:
+    """Slow clients, shutdown under load, RSS over many requests and idle connections (not default).
 
-    posargs go to fuzz/request_parser_fuzz.py; the default is 60 s: nox -s fuzz -- --seconds 300
+    Loopback only, bounded in time; prints a table and fails when a check does (every slow
+    client closed by its bound, zero lost or truncated responses on SIGTERM, RSS flat within
+    5 %). posargs go to stress/stress.py: nox -s stress -- --scale 0.05 --only slow shutdown
+    """
+    web = REPO.by_module["aiostrata.web"]
+    _install_wheels(session, REPO.closure(web), "aiohttp")
+    session.run("python", str(ROOT / "stress" / "stress.py"), *session.posargs)
+
+
+@nox.session(default=False)
+def fuzz(session: nox.Session) -> None:
+    """Fuzzing of the three codecs: request parser, WebSocket and multipart readers (not default).
+
+    The request parser differentially (both backends) and split-invariantly; the WebSocket and
+    multipart readers split-invariantly, for documented errors only, no hang and bounded memory
+    (fuzz/codec_fuzz.py). posargs go to both scripts; the default is 60 s for each of the three
+    targets: nox -s fuzz -- --seconds 300
     """
     parser_package = REPO.by_module["aiostrata.http_parser"]
     _install_wheels(session, REPO.closure(parser_package), "httptools")
@@ -453,6 +469,7 @@ def fuzz(session: nox.Session) -> None:
     except CommandFailed:
         session.log("atheris did not install: using the stdlib random mutator instead")
     session.run("python", str(ROOT / "fuzz" / "request_parser_fuzz.py"), *session.posargs)
+    session.run("python", str(ROOT / "fuzz" / "codec_fuzz.py"), *session.posargs)
 
 
 # ---------------------------------------------------------------------------------------------

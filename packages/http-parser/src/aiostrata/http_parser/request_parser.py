@@ -279,6 +279,15 @@ class HttpRequestParser:
         return [ParseError(TransferEncodingError("Not enough data to satisfy transfer length"))]
 
     @property
+    def head_pending(self) -> bool:
+        """True when part of a request head is buffered, waiting for the rest of it.
+
+        Not while heads are held back (:attr:`holding_back`): those are whole, and
+        wait for the caller, not for the client.
+        """
+        return self._state == _HEAD and bool(self._buf) and not self._holding_back
+
+    @property
     def holding_back(self) -> bool:
         """True when the last ``feed_data`` stopped at ``max_heads`` with bytes left to parse."""
         return self._holding_back
@@ -587,8 +596,8 @@ class HttpRequestParser:
         connection = _NO_TOKENS if connection_values is None else _comma_tokens(connection_values)
         if version == HttpVersion11:
             should_close = "close" in connection
-        else:
-            should_close = "keep-alive" not in connection
+        else:  # RFC 9112 9.3: 1.0 persists only if asked, and "close" wins over it
+            should_close = "keep-alive" not in connection or "close" in connection
 
         chunked = False
         encodings = getall("Transfer-Encoding", None)

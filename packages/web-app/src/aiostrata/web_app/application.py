@@ -70,6 +70,7 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
             "_on_shutdown",
             "_on_cleanup",
             "_client_max_size",
+            "_client_max_fields",
             "_cleanup_ctx",
         }
     )
@@ -82,6 +83,7 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         middlewares: Iterable[Any] = (),
         handler_args: Mapping[str, Any] | None = None,
         client_max_size: int = 1024**2,
+        client_max_fields: int = 1000,
         loop: asyncio.AbstractEventLoop | None = None,
         debug: Any = ...,
     ) -> None:
@@ -115,6 +117,8 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         self._on_startup.append(self._cleanup_ctx._on_startup)
         self._on_cleanup.append(self._cleanup_ctx._on_cleanup)
         self._client_max_size = client_max_size
+        # Fields request.post() accepts in one form (aiohttp 3.14); past it a 413.
+        self._client_max_fields = client_max_fields
 
     def __init_subclass__(cls: type[Application]) -> None:
         warnings.warn(
@@ -412,6 +416,7 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
             task,
             loop,
             client_max_size=self._client_max_size,
+            client_max_fields=self._client_max_fields,
         )
 
     async def _handle(self, request: Request) -> StreamResponse:

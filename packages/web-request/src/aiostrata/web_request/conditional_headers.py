@@ -7,13 +7,19 @@ to accept them (GHSA-mqqc-3gqh-h2x8's class).
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Final
 
-from aiostrata.web_response import ETag, HTTPRequestRangeNotSatisfiable
+from aiostrata.web_response import ETag, HTTPRequestRangeNotSatisfiable, parse_http_date
 
-# The range unit is case-insensitive (RFC 9110 14.1); the digits are ASCII only.
-_RANGE: Final = re.compile(r"(?i:bytes)=([0-9]{0,19})-([0-9]{0,19})", re.ASCII)
+# The range unit is case-insensitive (RFC 9110 14.1); the digits are ASCII only, any
+# number of them (the field's size is bounded by the parser).
+_RANGE: Final = re.compile(r"(?i:bytes)=([0-9]*)-([0-9]*)", re.ASCII)
+# A position with more digits than this is past the end of anything: it stands for
+# _HUGE, so that no huge int is ever made (or refused by Python's digit limit).
+_MAX_DIGITS: Final = 18
+_HUGE: Final = 10**_MAX_DIGITS
 _ETAG_ITEM: Final = re.compile(r'[ \t]*(W/)?("[!#-~\x80-\xff]*")[ \t]*(?:,|$)')
 
 
@@ -42,8 +48,8 @@ def parse_range(value: str | None) -> slice:
     if match is None:
         raise InvalidRange("range not in acceptable format")
     first, last = match.group(1), match.group(2)
-    start = int(first) if first else None
-    end = int(last) if last else None
+    start = _position(first) if first else None
+    end = _position(last) if last else None
     if start is None:
         if end is None:
             raise InvalidRange("No start or end of range specified")
@@ -53,6 +59,30 @@ def parse_range(value: str | None) -> slice:
             raise InvalidRange("start cannot be after end")
         end += 1  # the header's bound is inclusive, a slice's is not
     return slice(start, end, 1)
+
+
+def _position(digits: str) -> int:
+    """A byte position or length; a larger one than any representation is ``_HUGE``.
+
+    RFC 9110 14.1.1: a last position past the end means "to the end", and a suffix
+    longer than the representation means all of it, however many digits it has.
+    """
+    digits = digits.lstrip("0")
+    if len(digits) > _MAX_DIGITS:
+        return _HUGE
+    return int(digits) if digits else 0
+
+
+def single_http_date(values: list[str]) -> datetime.datetime | None:
+    """The date of a conditional header sent once with one HTTP-date, else None.
+
+    RFC 9110 13.1.3 and 13.1.4: If-Modified-Since and If-Unmodified-Since are
+    ignored when the value is not a valid HTTP-date or has more than one member:
+    two fields, or a list in one (an HTTP-date holds at most one comma).
+    """
+    if len(values) != 1 or values[0].count(",") > 1:
+        return None
+    return parse_http_date(values[0])
 
 
 def parse_etags(value: str | None) -> tuple[ETag, ...] | None:
