@@ -9,7 +9,7 @@ Run through the bootstrap script, which needs nothing but python3:
     python3 tools/dev.py nox -l             # list the sessions
 
 Sessions: lint, build, tests(<folder>) for each packages/<folder>, speedups, typecheck, layers,
-deps, integration, api; and demo, bench, fuzz and stress (not run by default).
+deps, integration, api, fuzz (15 s per codec); and demo, bench and stress (not run by default).
 Release engineering (see the sections at the end; RELEASING.md): install (the README's
 install from the wheelhouse, in fresh venvs outside the tree), tests_py-3.X(<folder>) (each
 package's tests on the other supported Pythons), compat(<folder>), api_diff, docs, tools; and dist
@@ -453,23 +453,24 @@ def stress(session: nox.Session) -> None:
     session.run("python", str(ROOT / "stress" / "stress.py"), *session.posargs)
 
 
-@nox.session(default=False)
+@nox.session
 def fuzz(session: nox.Session) -> None:
-    """Fuzzing of the three codecs: request parser, WebSocket and multipart readers (not default).
+    """Fuzzing of the three codecs: request parser, WebSocket and multipart readers.
 
     The request parser differentially (both backends) and split-invariantly; the WebSocket and
     multipart readers split-invariantly, for documented errors only, no hang and bounded memory
-    (fuzz/codec_fuzz.py). posargs go to both scripts; the default is 60 s for each of the three
-    targets: nox -s fuzz -- --seconds 300
+    (fuzz/codec_fuzz.py). posargs go to both scripts. In the default run (CI) each of the three
+    targets gets a bounded 15 s; longer on request: nox -s fuzz -- --seconds 300
     """
+    args = session.posargs or ["--seconds", "15"]
     parser_package = REPO.by_module["aiostrata.http_parser"]
     _install_wheels(session, REPO.closure(parser_package), "httptools")
     try:
         session.install("atheris")  # coverage-guided when it installs on this Python
     except CommandFailed:
         session.log("atheris did not install: using the stdlib random mutator instead")
-    session.run("python", str(ROOT / "fuzz" / "request_parser_fuzz.py"), *session.posargs)
-    session.run("python", str(ROOT / "fuzz" / "codec_fuzz.py"), *session.posargs)
+    session.run("python", str(ROOT / "fuzz" / "request_parser_fuzz.py"), *args)
+    session.run("python", str(ROOT / "fuzz" / "codec_fuzz.py"), *args)
 
 
 # ---------------------------------------------------------------------------------------------
