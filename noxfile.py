@@ -204,6 +204,10 @@ def build(session: nox.Session) -> None:
 @nox.parametrize("folder", [p.folder for p in REPO.packages], ids=[p.folder for p in REPO.packages])
 def tests(session: nox.Session, folder: str) -> None:
     """One package's tests against its wheel, in a fresh venv holding only what it declares."""
+    _package_tests(session, folder)
+
+
+def _package_tests(session: nox.Session, folder: str, *pytest_args: str) -> None:
     package = REPO.by_folder[folder]
     if not package.tests.is_dir():
         session.error(f"{package.tests} does not exist: every package must have tests")
@@ -216,7 +220,7 @@ def tests(session: nox.Session, folder: str) -> None:
     with session.chdir(package.path):
         session.run(
             "pytest", "-c", "pyproject.toml", "--rootdir", ".", "--import-mode=importlib",
-            "tests", *session.posargs,
+            "tests", *pytest_args, *session.posargs,
         )  # fmt: skip
 
 
@@ -615,9 +619,24 @@ EXTRA_PYTHONS = [v for v in _link_interpreters() if v != HOST_PYTHON]
 def tests_py(session: nox.Session, folder: str) -> None:
     """One package's tests on another supported Python (`tests` covers nox's own interpreter).
 
-    Run one: nox -s "tests_py-3.13(web-router)"; all on one Python: nox -s tests_py-3.12.
+    Tests marked ``slow`` (long resource-bound ones: a 500,000-frame flood, 1 GiB bombs) are
+    left to ``tests``, which runs them on nox's interpreter: they hold the same bounds on every
+    Python, and would add over a minute per Python to the check. Everything else runs here.
+    Run one: nox -s "tests_py-3.13(web-router)"; all on one Python: nox -s tests_py-3.12;
+    with the slow ones too: nox -s "tests_py-3.13(http-parser)" -- -m "slow or not slow".
     """
-    tests(session, folder)
+    slow = _declares_marker(REPO.by_folder[folder], "slow")
+    _package_tests(session, folder, *(["-m", "not slow"] if slow else []))
+
+
+def _declares_marker(package: Package, marker: str) -> bool:
+    """True if the package's pytest config registers marker (-m refuses an unknown one)."""
+    config = package.pyproject.get("tool", {})
+    for key in ("pytest", "ini_options", "markers"):
+        config = config.get(key, {}) if isinstance(config, dict) else {}
+    return isinstance(config, list) and any(
+        str(line).split(":", 1)[0].strip() == marker for line in config
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
 from packaging.version import Version
 
-from tools.monorepo import Package
+from tools.monorepo import ROOT, Monorepo, Package
 from tools.versioning import (
     breaking_boundary,
     bump,
@@ -74,3 +75,17 @@ def test_fragments_are_grouped_by_type(tmp_path: Path) -> None:
         (changes / name).write_text("x\n")
     found = fragments(Package(tmp_path))
     assert {kind: len(paths) for kind, paths in found.items()} == {"feature": 1, "bugfix": 3}
+
+
+@pytest.mark.parametrize("package", Monorepo().packages, ids=lambda p: p.folder)
+def test_every_package_keeps_its_changes_folder_in_git(package: Package) -> None:
+    """A .gitkeep keeps the folder after a release has collected every fragment."""
+    keep = (package.path / "changes" / ".gitkeep").relative_to(ROOT)
+    listed = subprocess.run(
+        ["git", "ls-files", "--error-unmatch", keep.as_posix()],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
+    assert listed.returncode == 0, f"{keep} is not in git"
+    fragments(package)  # and it is no fragment: no error for its name

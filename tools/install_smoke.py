@@ -7,8 +7,9 @@ source tree, into which only ``pip install --find-links dist <distribution>`` ha
 anything. It checks that the aiostrata distributions in the venv are exactly DIST... (what
 the README says the package pulls in), that MODULE imports from site-packages, and then uses
 MODULE's public API for real: parsing a request, building a response, routing, serving on
-127.0.0.1. Standard library only (besides what it exercises); copied next to the venv, so
-nothing from the repository is importable. Exit status 1 on any failure.
+127.0.0.1, and (pytest-aiostrata) a request through its TestClient and a check that pip
+registered its pytest plugin. Standard library only (besides what it exercises); copied next
+to the venv, so nothing from the repository is importable. Exit status 1 on any failure.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 NAMESPACE = "aiostrata"
+# Distributions of the monorepo whose names do not start with the namespace.
+OTHER_SIBLINGS = {"pytest-aiostrata"}
 
 
 def expect(condition: object, detail: object) -> None:
@@ -38,7 +41,7 @@ def installed_siblings() -> set[str]:
     names = set()
     for dist in importlib.metadata.distributions():
         name = re.sub(r"[-_.]+", "-", dist.metadata["Name"]).lower()
-        if name == NAMESPACE or name.startswith(f"{NAMESPACE}-"):
+        if name == NAMESPACE or name.startswith(f"{NAMESPACE}-") or name in OTHER_SIBLINGS:
             names.add(name)
     return names
 
@@ -229,6 +232,37 @@ async def use_web() -> None:
         await runner.cleanup()
 
 
+async def use_test_utils() -> None:
+    from aiostrata import web
+    from aiostrata.test_utils import TestClient, TestServer, make_mocked_request
+
+    plugins = importlib.metadata.entry_points(group="pytest11")
+    expect(
+        any(ep.value == "aiostrata.test_utils.pytest_plugin" for ep in plugins),
+        f"no pytest11 entry point for aiostrata.test_utils.pytest_plugin: {list(plugins)}",
+    )
+    importlib.import_module("aiostrata.test_utils.pytest_plugin")
+
+    request = make_mocked_request("GET", "/items/7", headers={"Host": "example.org"})
+    expect(isinstance(request, web.Request), type(request))
+    expect(
+        (request.method, request.path, request.host) == ("GET", "/items/7", "example.org"),
+        (request.method, request.path, request.host),
+    )
+
+    async def item(request: web.Request) -> web.Response:
+        return web.json_response({"id": int(request.match_info["id"])})
+
+    app = web.Application()
+    app.router.add_get("/items/{id}", item)
+    async with TestClient(TestServer(app)) as client:
+        response = await client.get("/items/7")
+        expect(response.status == 200, response.status)
+        expect(await response.json() == {"id": 7}, "GET /items/7 answers {'id': 7}")
+        missing = await client.get("/nope")
+        expect(missing.status == 404, missing.status)
+
+
 USES: dict[str, Callable[[], Coroutine[Any, Any, None]]] = {
     "aiostrata.http_parser": use_http_parser,
     "aiostrata.web_response": use_web_response,
@@ -237,6 +271,7 @@ USES: dict[str, Callable[[], Coroutine[Any, Any, None]]] = {
     "aiostrata.web_app": use_web_app,
     "aiostrata.web_runner": use_web_runner,
     "aiostrata.web": use_web,
+    "aiostrata.test_utils": use_test_utils,
 }
 
 

@@ -270,6 +270,7 @@ async def test_decoding_happens_only_when_the_reader_asks() -> None:
     assert stream.total_bytes <= 2**17
 
 
+@pytest.mark.slow  # ~8 s each for gzip and deflate
 @pytest.mark.parametrize("coding", ["gzip", "deflate", "br", "zstd"])
 async def test_a_one_gib_bomb_stops_at_the_cap_with_413_in_bounded_memory(coding: str) -> None:
     chunks = zero_bomb(coding, 1024 * ONE_MIB)

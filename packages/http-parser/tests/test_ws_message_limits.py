@@ -184,6 +184,7 @@ def test_inflater_is_reset_per_message_when_the_client_said_no_context_takeover(
         ]
 
 
+@pytest.mark.slow  # ~25 s under tracemalloc
 def test_a_flood_of_empty_continuation_frames_holds_no_memory() -> None:
     """Empty fragments add nothing to a message, so they must not pile up either."""
     reader = WebSocketReader(1024)
