@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Final
 from urllib.parse import quote, unquote
 
-from .header_params import HeaderParamError, is_token, parse_parameterized, quote_string
+from .header_grammar import HeaderParamError, is_token, parse_parameterized, quote_string
 
 __all__ = (
     "BadContentDispositionHeader",

@@ -30,6 +30,7 @@ from aiostrata.http_parser import (
     RawRequestMessage,
     StreamReader,
 )
+from aiostrata.http_parser.header_grammar import parse_content_type
 from aiostrata.web_response import (
     ETag,
     HTTPBadRequest,
@@ -63,8 +64,9 @@ _NO_PARAMS: Final[Mapping[str, str]] = MappingProxyType({})
 def _parse_content_type(header: str | None) -> tuple[str, Mapping[str, str]]:
     """Split a Content-Type into its lower-cased media type and its parameters.
 
-    The email package reads it as aiohttp does (an invalid type is text/plain), but
-    it is slow, and the same few values repeat: short ones are parsed once.
+    Read by the shared header grammar (an invalid type is text/plain, as aiohttp
+    reads it); the same few values repeat, so short ones are turned into a
+    read-only mapping once.
     """
     if not header:
         return "application/octet-stream", _NO_PARAMS
@@ -74,14 +76,8 @@ def _parse_content_type(header: str | None) -> tuple[str, Mapping[str, str]]:
 
 
 def _parse_content_type_uncached(header: str) -> tuple[str, Mapping[str, str]]:
-    from email.message import Message  # on the first parse, not with the package
-
-    message = Message()
-    message["content-type"] = header
-    params = dict(message.get_params(failobj=[])[1:])
-    return message.get_content_type(), MappingProxyType(
-        {k.lower(): str(v) for k, v in params.items()}
-    )
+    media, params = parse_content_type(header)
+    return media, MappingProxyType(dict(params)) if params else _NO_PARAMS
 
 
 _parse_content_type_cached = functools.lru_cache(maxsize=256)(_parse_content_type_uncached)
