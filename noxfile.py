@@ -8,8 +8,8 @@ Run through the bootstrap script, which needs nothing but python3:
     python3 tools/dev.py nox -s "tests(web-router)"   # one package's tests (`-s tests`: all)
     python3 tools/dev.py nox -l             # list the sessions
 
-Sessions: lint, build, tests(<folder>) for each packages/<folder>, speedups, typecheck, layers,
-deps, integration, api; and demo, bench and fuzz (not run by default).
+Sessions: lint, build, tests(<folder>) for each packages/<folder>, speedups, typecheck, typing,
+layers, deps, integration, api; and demo, bench and fuzz (not run by default).
 
 The package list is read from packages/*/pyproject.toml (see tools/monorepo.py). The sessions
 that test code install it from wheels built from the tree, never from src/: the wheels are built
@@ -270,6 +270,32 @@ def typecheck(session: nox.Session) -> None:
     tooling = ["noxfile.py", "tools", *apps]
     commands.append((" ".join(tooling), ROOT, [*mypy, *tooling]))
     _run_each(session, commands)
+
+
+@nox.session(name="typing")
+def typing_session(session: nox.Session) -> None:
+    """Types reach the user: mypy --strict over tests-typing/, against the installed wheels.
+
+    router_alone_types.py is checked in a venv holding only web-router and what it needs (a
+    router used without an application); app_types.py then with the meta-package installed.
+    """
+    folder = ROOT / "tests-typing"
+    mypy = [
+        "mypy",
+        "--config-file",
+        str(folder / "mypy.ini"),
+        "--cache-dir",
+        str(folder / ".mypy_cache"),
+    ]
+    router = REPO.by_module["aiostrata.web_router"]
+    _install_wheels(session, REPO.closure(router), "mypy")
+    with session.chdir(folder):
+        session.run(*mypy, "router_alone_types.py")
+    web = REPO.by_module["aiostrata.web"]
+    _install_wheels(session, REPO.closure(web))
+    with session.chdir(folder):
+        session.run(*mypy, "app_types.py")
+        session.run("python", "-c", "import app_types, router_alone_types")
 
 
 @nox.session

@@ -6,8 +6,7 @@ import asyncio
 from typing import Any
 
 from aiostrata.http_parser import EMPTY_PAYLOAD, HttpRequestParser, RequestHead, StreamWriter
-from aiostrata.web_app import Application
-from aiostrata.web_request import Request
+from aiostrata.web_app import Application, Request
 from aiostrata.web_response import HTTPException, StreamResponse
 
 

@@ -16,7 +16,7 @@ from typing import Any, Final, TypeVar, cast, overload
 
 from aiosignal import Signal
 
-from aiostrata.web_request import ConnectionInfo, Request
+from aiostrata.web_request import ConnectionInfo
 from aiostrata.web_response import StreamResponse
 from aiostrata.web_router import (
     AbstractResource,
@@ -33,6 +33,7 @@ from .app_key import AppKey
 from .cleanup_context import CleanupContext
 from .handler_factory import make_protocol_factory
 from .middlewares import Handler, as_current_app
+from .request import Request
 
 __all__ = ("Application",)
 
