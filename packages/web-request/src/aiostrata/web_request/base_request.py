@@ -13,10 +13,10 @@ import functools
 import json
 import socket
 import warnings
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Final, Self, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
 from urllib.parse import parse_qsl
 
 from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
@@ -35,6 +35,8 @@ from aiostrata.web_response import (
     ETag,
     HTTPBadRequest,
     HTTPRequestEntityTooLarge,
+    StateDict,
+    StateMapping,
     StreamResponse,
     parse_http_date,
 )
@@ -43,7 +45,6 @@ from .conditional_headers import parse_etags, parse_range
 from .cookie_header import parse_cookie_header
 from .forwarded import parse_forwarded
 from .interfaces import ConnectionInfo
-from .request_key import RequestKey
 
 if TYPE_CHECKING:
     from aiostrata.http_parser import MultipartReader
@@ -83,7 +84,7 @@ def _parse_content_type_uncached(header: str) -> tuple[str, Mapping[str, str]]:
 _parse_content_type_cached = functools.lru_cache(maxsize=256)(_parse_content_type_uncached)
 
 
-class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
+class BaseRequest(StateMapping):
     """An incoming request; a dict-like bag of state shared with middlewares."""
 
     ATTRS: Final = frozenset(
@@ -100,7 +101,7 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
         loop: asyncio.AbstractEventLoop,
         *,
         client_max_size: int = 1024**2,
-        state: dict[str | RequestKey[Any], Any] | None = None,
+        state: StateDict | None = None,
         scheme: str | None = None,
         host: str | None = None,
         remote: str | None = None,
@@ -150,7 +151,7 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
     _method: str
     _version: HttpVersion
     _rel_url: URL
-    _state: dict[str | RequestKey[Any], Any]
+    _state: StateDict
     _task: asyncio.Task[Any] | None
     _loop: asyncio.AbstractEventLoop
     _client_max_size: int
@@ -534,42 +535,6 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
         return type(self)._prepare_hook is not BaseRequest._prepare_hook
 
     # -- mapping and identity ------------------------------------------------
-
-    @overload
-    def __getitem__(self, key: RequestKey[_T]) -> _T: ...
-
-    @overload
-    def __getitem__(self, key: str) -> Any: ...
-
-    def __getitem__(self, key: str | RequestKey[_T]) -> Any:
-        return self._state[key]
-
-    @overload
-    def __setitem__(self, key: RequestKey[_T], value: _T) -> None: ...
-
-    @overload
-    def __setitem__(self, key: str, value: Any) -> None: ...
-
-    def __setitem__(self, key: str | RequestKey[_T], value: Any) -> None:
-        self._state[key] = value
-
-    def __delitem__(self, key: str | RequestKey[Any]) -> None:
-        del self._state[key]
-
-    def __len__(self) -> int:
-        return len(self._state)
-
-    def __iter__(self) -> Iterator[str | RequestKey[Any]]:
-        return iter(self._state)
-
-    def __eq__(self, other: object) -> bool:
-        return self is other
-
-    def __hash__(self) -> int:
-        return id(self)
-
-    def __bool__(self) -> bool:
-        return True
 
     def __repr__(self) -> str:
         path = self.path.encode("ascii", "backslashreplace").decode("ascii")

@@ -94,6 +94,7 @@ from .payloads import (
 )
 from .response import Response
 from .state_keys import ResponseKey, StateKey
+from .state_mapping import StateDict, StateMapping
 from .stream_response import StreamResponse
 
 if TYPE_CHECKING:
@@ -184,7 +185,9 @@ __all__ = (
     "PreparingRequest",
     "Response",
     "ResponseKey",
+    "StateDict",
     "StateKey",
+    "StateMapping",
     "StreamResponse",
     "StringIOPayload",
     "StringPayload",
