@@ -300,9 +300,13 @@ def typing_session(session: nox.Session) -> None:
 
 @nox.session
 def layers(session: nox.Session) -> None:
-    """import-linter: who may import whom (contracts: [tool.importlinter] in root pyproject)."""
-    _install_wheels(session, REPO.packages, "import-linter")
+    """import-linter: who may import whom (contracts: [tool.importlinter] in root pyproject);
+    then no private name (``obj._name``) crosses a package boundary (tools/check_private_access.py,
+    which asks mypy whose attribute each one is)."""
+    _install_wheels(session, REPO.packages, "import-linter", "mypy")
     session.run("lint-imports", str(ROOT / "pyproject.toml"))
+    with session.chdir(ROOT):
+        session.run("python", "-m", "tools.check_private_access")
 
 
 @nox.session(reuse_venv=True)

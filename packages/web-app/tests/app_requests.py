@@ -44,7 +44,7 @@ def request_for(app: Application, method: str, path: str, *headers: str) -> Requ
     assert isinstance(head, RequestHead)
     loop = asyncio.get_running_loop()
     connection = _Connection()
-    return app._make_request(
+    return app.request_factory(
         head.message, EMPTY_PAYLOAD, connection, StreamWriter(connection, loop), None
     )
 
@@ -53,6 +53,6 @@ async def call(app: Application, method: str, path: str, *headers: str) -> Strea
     """The response the app gives, with raised HTTP exceptions returned as responses."""
     app.freeze()
     try:
-        return await app._handle(request_for(app, method, path, *headers))
+        return await app.request_handler(request_for(app, method, path, *headers))
     except HTTPException as exc:
         return exc

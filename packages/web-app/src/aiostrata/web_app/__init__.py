@@ -5,7 +5,7 @@ from .app_key import AppKey
 from .application import Application, NotAppKeyWarning
 from .cleanup_context import CleanupContext, CleanupError
 from .handler_factory import register_protocol_factory
-from .interfaces import ProtocolFactoryMaker
+from .interfaces import ProtocolFactoryMaker, RequestFactory, ServableApplication
 from .middlewares import Handler, Middleware, middleware, normalize_path_middleware
 from .request import Request
 
@@ -19,6 +19,8 @@ __all__ = (
     "NotAppKeyWarning",
     "ProtocolFactoryMaker",
     "Request",
+    "RequestFactory",
+    "ServableApplication",
     "__version__",
     "middleware",
     "normalize_path_middleware",

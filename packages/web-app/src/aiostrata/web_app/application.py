@@ -2,7 +2,7 @@
 
 The application is where routing, the middleware chain and the lifecycle
 signals meet; it knows nothing of sockets. The runner package serves it by
-calling :meth:`Application._handle` for each request it parses.
+calling :attr:`Application.request_handler` for each request it parses.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from functools import partial, update_wrapper
 from typing import Any, ClassVar, Final, TypeVar, cast
 
@@ -32,6 +32,7 @@ from aiostrata.web_router import (
 from .app_key import AppKey
 from .cleanup_context import CleanupContext
 from .handler_factory import make_protocol_factory
+from .interfaces import RequestFactory
 from .middlewares import Handler, as_current_app
 from .request import Request
 
@@ -301,6 +302,39 @@ class Application(StateMapping):
     def add_routes(self, routes_table: Iterable[AbstractRouteDef]) -> list[AbstractRoute]:
         """Shortcut for ``app.router.add_routes(routes_table)``."""
         return self._router.add_routes(routes_table)
+
+    # -- serving: what a runner needs (interfaces.ServableApplication) ---------------
+
+    def attach_loop(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        """Bind the application (and its sub-applications) to the loop that will serve it.
+
+        None means the current event loop. A runner calls it before ``startup()``;
+        binding to a second, different loop is an error.
+        """
+        self._set_loop(loop)
+
+    @property
+    def handler_args(self) -> Mapping[str, Any]:
+        """``Application(handler_args=...)``: connection options that win over a runner's."""
+        return self._handler_args or {}
+
+    @property
+    def request_handler(self) -> Callable[[Request], Awaitable[StreamResponse]]:
+        """What serves each request: routing, middlewares, the handler (bound once per server).
+
+        Read through this property, so an aiohttp-style subclass overriding
+        ``_handle`` still takes effect.
+        """
+        return self._handle
+
+    @property
+    def request_factory(self) -> RequestFactory:
+        """Builds this application's :class:`Request` for each parsed message.
+
+        Read through this property, so an aiohttp-style subclass overriding
+        ``_make_request`` still takes effect.
+        """
+        return self._make_request
 
     # -- lifecycle -----------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
 from yarl import URL
 
 from aiostrata.http_parser import (
+    EMPTY_PAYLOAD,
     AbstractStreamWriter,
     DecodingStreamReader,
     HttpVersion,
@@ -233,6 +234,24 @@ class BaseRequest(StateMapping):
     @property
     def writer(self) -> AbstractStreamWriter:
         return self._payload_writer
+
+    def set_writer(self, writer: AbstractStreamWriter) -> None:
+        """Send the responses prepared from now on through ``writer``.
+
+        The connection (web_runner) calls it to answer 500 through a fresh writer
+        when a response failed after setting the old one's framing. Stored without
+        ``Request.__setattr__``'s check for custom attributes.
+        """
+        self.__dict__["_payload_writer"] = writer
+
+    def without_hooks(self, writer: AbstractStreamWriter) -> BaseRequest:
+        """A bare request for the same message and connection, writing through ``writer``.
+
+        It has no body, no state and no prepare hooks: the connection (web_runner)
+        answers 500 through it when an ``on_response_prepare`` receiver failed for
+        the error response too.
+        """
+        return BaseRequest(self._message, EMPTY_PAYLOAD, self._protocol, writer, None, self._loop)
 
     @property
     def client_max_size(self) -> int:
@@ -523,16 +542,20 @@ class BaseRequest(StateMapping):
         self._post = MultiDictProxy(MultiDict(pairs))
         return self._post
 
-    async def _prepare_hook(self, response: StreamResponse) -> None:
-        """Runs before a response's head is written; a routed Request sends signals here."""
+    async def run_prepare_hooks(self, response: StreamResponse) -> None:
+        """Run what must happen before ``response``'s head is written (web_response calls it).
+
+        Part of ``web_response.PreparingRequest``; a bare request has nothing to run,
+        a routed :class:`Request` sends each application's ``on_response_prepare``.
+        """
 
     def has_prepare_hooks(self) -> bool:
-        """Whether ``_prepare_hook`` has work to do before a response's head is written.
+        """Whether ``run_prepare_hooks`` has work to do before a response's head is written.
 
         False lets a response that needs nothing else be sent without awaiting it
         (``Response.send_now``). A subclass that overrides the hook is assumed to use it.
         """
-        return type(self)._prepare_hook is not BaseRequest._prepare_hook
+        return type(self).run_prepare_hooks is not BaseRequest.run_prepare_hooks
 
     # -- mapping and identity ------------------------------------------------
 

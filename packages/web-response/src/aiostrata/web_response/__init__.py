@@ -77,6 +77,7 @@ from .interfaces import (
     ConditionalRequest,
     PreparingRequest,
     UpgradableConnection,
+    UpgradableRequest,
     UpgradedReceiver,
 )
 from .json_response import json_bytes_response, json_response
@@ -193,6 +194,7 @@ __all__ = (
     "StringPayload",
     "TextIOPayload",
     "UpgradableConnection",
+    "UpgradableRequest",
     "UpgradedReceiver",
     "WSHeartbeatTimeout",
     "WSMessageTypeError",

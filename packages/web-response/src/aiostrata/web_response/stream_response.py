@@ -380,12 +380,12 @@ class StreamResponse(StateMapping):
 
     async def _start(self, request: PreparingRequest) -> AbstractStreamWriter:
         self._req = request
-        writer = self._payload_writer = request._payload_writer
+        writer = self._payload_writer = request.writer
         try:
             if self._compression:
                 await self._start_compression(request)
             self._prepare_headers(request, writer)
-            await request._prepare_hook(self)
+            await request.run_prepare_hooks(self)
             await self._write_headers(request, writer)
         except Exception:
             # Nothing was queued (an unsafe header, a failing on_response_prepare
