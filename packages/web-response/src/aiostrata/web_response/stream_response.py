@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import warnings
-from typing import TYPE_CHECKING, Final, TypeVar
+from typing import TYPE_CHECKING, Final
 
 from multidict import CIMultiDict, istr
 
@@ -50,7 +50,6 @@ _LAST_MODIFIED: Final = istr("Last-Modified")
 _SERVER: Final = istr("Server")
 _SET_COOKIE: Final = istr("Set-Cookie")
 _TRANSFER_ENCODING: Final = istr("Transfer-Encoding")
-_T = TypeVar("_T")
 
 
 class StreamResponse(StateMapping):
@@ -90,7 +89,6 @@ class StreamResponse(StateMapping):
     _eof_sent = False
     _body_length = 0
     _parsed_content_type: tuple[str | None, str, dict[str, str]] | None = None
-    # The response's own dict-like state, made on the first item set: most responses have none.
 
     # -- status line -----------------------------------------------------------------------
 
