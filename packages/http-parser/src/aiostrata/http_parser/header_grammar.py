@@ -26,6 +26,8 @@ from typing import Final
 __all__ = (
     "DEFAULT_CONTENT_TYPE",
     "ETAG_ANY",
+    "EXT_CHARSET",
+    "EXT_VALUE_CHARS",
     "MEDIA_TYPE",
     "QUOTED_STRING",
     "QUOTED_STRING_BYTES",
@@ -68,6 +70,10 @@ QUOTED_STRING: Final = r'"(?:[\t !#-\[\]-~\x80-\xff]|\\[\t !-~\x80-\xff])*"'
 QUOTED_STRING_BYTES: Final = QUOTED_STRING.encode("latin-1")
 #: type "/" subtype (RFC 9110 8.3.1).
 MEDIA_TYPE: Final = rf"{TOKEN}/{TOKEN}"
+#: RFC 8187 3.2.1 (``filename*=UTF-8''...``): mime-charset, and value-chars (attr-char or
+#: a %-escape). attr-char is tchar without ``*``, ``'`` and ``%``; mime-charset adds ``{}``.
+EXT_CHARSET: Final = r"[!#$%&+\-^_`{}~0-9A-Za-z]+"
+EXT_VALUE_CHARS: Final = r"(?:[!#$&+\-.^_`|~0-9A-Za-z]|%[0-9A-Fa-f]{2})*"
 
 #: :data:`TOKEN` and :data:`TOKEN_BYTES` compiled, for ``fullmatch`` where speed matters.
 TOKEN_RE: Final = re.compile(TOKEN)
