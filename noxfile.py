@@ -10,6 +10,10 @@ Run through the bootstrap script, which needs nothing but python3:
 
 Sessions: lint, build, tests(<folder>) for each packages/<folder>, speedups, typecheck, typing,
 layers, deps, integration, api; and demo, bench and fuzz (not run by default).
+Release engineering (see the sections at the end; RELEASING.md): install (the README's
+install from the wheelhouse, in fresh venvs outside the tree), tests_py-3.X(<folder>) (each
+package's tests on the other supported Pythons), compat(<folder>), api_diff, docs, tools; and dist
+(the wheelhouse in dist/) and release (one package) not run by default.
 
 The package list is read from packages/*/pyproject.toml (see tools/monorepo.py). The sessions
 that test code install it from wheels built from the tree, never from src/: the wheels are built
@@ -20,6 +24,7 @@ tools/check_wheels.py, and every venv that installs them is checked to hold exac
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -74,17 +79,21 @@ def _uv() -> str | None:
         return None
 
 
-def _build_all(session: nox.Session) -> None:
-    if DIST_DIR.exists():
-        session.log(f"wiping {DIST_DIR}")
-        shutil.rmtree(DIST_DIR)
-    DIST_DIR.mkdir()
+def _build_all(
+    session: nox.Session, out_dir: Path = DIST_DIR, packages: list[Package] | None = None
+) -> None:
+    """An sdist, then a wheel from it, for each package (default: all) into a wiped out_dir."""
+    packages = REPO.packages if packages is None else packages
+    if out_dir.exists():
+        session.log(f"wiping {out_dir}")
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True)
     uv = _uv()
     if uv:
-        session.log(f"building an sdist, then a wheel from it, for {len(REPO.packages)} packages")
-        for package in REPO.packages:
+        session.log(f"building an sdist, then a wheel from it, for {len(packages)} packages")
+        for package in packages:
             session.run(
-                uv, "build", "--python", sys.executable, "--out-dir", str(DIST_DIR),
+                uv, "build", "--python", sys.executable, "--out-dir", str(out_dir),
                 str(package.path), external=True,
             )  # fmt: skip
         return
@@ -94,9 +103,9 @@ def _build_all(session: nox.Session) -> None:
     if not python.exists():
         session.run(sys.executable, "-m", "virtualenv", "-q", str(tools), external=True)
     session.run(str(python), "-m", "pip", "install", "-q", "build", external=True)
-    for package in REPO.packages:
+    for package in packages:
         session.run(
-            str(python), "-m", "build", "--outdir", str(DIST_DIR), str(package.path), external=True
+            str(python), "-m", "build", "--outdir", str(out_dir), str(package.path), external=True
         )
 
 
@@ -250,7 +259,8 @@ def typecheck(session: nox.Session) -> None:
     examples, tools."""
     integration = nox.project.dependency_groups(ROOT_PYPROJECT, "integration")
     requirements = {*REPO.third_party_requires(), *_test_requirements(), *integration}
-    session.install("mypy", "nox", "uv", *sorted(requirements))
+    # griffe, mkdocs: imported by tools/api_diff.py and tools/docs_hooks.py
+    session.install("mypy", "nox", "uv", "griffe", *DOCS_REQUIREMENTS, *sorted(requirements))
     mypy = ["mypy", "--config-file", str(ROOT / "pyproject.toml")]
     mypy += ["--cache-dir", str(ROOT / ".mypy_cache")]
     commands: list[tuple[str, Path, list[str]]] = [
@@ -266,6 +276,8 @@ def typecheck(session: nox.Session) -> None:
     integration_dir = ROOT / "tests-integration"
     if _has_python(integration_dir):
         commands.append(("tests-integration", integration_dir, [*mypy, "."]))
+    if _has_python(ROOT / "tests-tools"):
+        commands.append(("tests-tools", ROOT / "tests-tools", [*mypy, "."]))
     apps = [name for name in ("demo", "examples") if _has_python(ROOT / name)]
     tooling = ["noxfile.py", "tools", *apps]
     commands.append((" ".join(tooling), ROOT, [*mypy, *tooling]))
@@ -471,3 +483,298 @@ def fuzz(session: nox.Session) -> None:
     except CommandFailed:
         session.log("atheris did not install: using the stdlib random mutator instead")
     session.run("python", str(ROOT / "fuzz" / "request_parser_fuzz.py"), *session.posargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# distribution: the wheelhouse users install from, and installing from it as a user would
+# ---------------------------------------------------------------------------------------------
+
+WHEELHOUSE = ROOT / "dist"
+
+
+def _twine_check(session: nox.Session, directory: Path) -> None:
+    """twine check --strict on every sdist and wheel in directory (the session has twine)."""
+    artifacts = sorted(str(p) for p in (*directory.glob("*.whl"), *directory.glob("*.tar.gz")))
+    if not artifacts:
+        session.error(f"nothing to check in {directory}")
+    session.run("twine", "check", "--strict", *artifacts)
+
+
+@nox.session(default=False, reuse_venv=True)
+def dist(session: nox.Session) -> None:
+    """The wheelhouse: every package's sdist and wheel into dist/, checked (twine, contents).
+
+    Users install from it: pip install --find-links dist aiostrata-web-router
+    (`python3 tools/dev.py dist` runs this session).
+    """
+    session.install("twine")
+    _build_all(session, WHEELHOUSE)
+    session.run(sys.executable, "-m", "tools.check_wheels", "dist", str(WHEELHOUSE), external=True)
+    _twine_check(session, WHEELHOUSE)
+    session.log(f"wheelhouse ready: pip install --find-links {WHEELHOUSE} <distribution>")
+
+
+def _fresh_venv(session: nox.Session, path: Path) -> Path:
+    """A new venv with pip at path (outside the tree); its interpreter."""
+    uv = _uv()
+    if uv:
+        session.run(
+            uv, "venv", "-q", "--seed", "--python", sys.executable, str(path), external=True
+        )
+    else:
+        session.run(sys.executable, "-m", "venv", str(path), external=True)
+    return path / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+
+
+@nox.session(reuse_venv=True)
+def install(session: nox.Session) -> None:
+    """Each package installed as the README says, in a fresh venv outside the tree, and used.
+
+    `pip install --find-links <wheelhouse> <distribution>`, then a check that it pulled in
+    exactly its siblings (the README's table), and an import and real use of it
+    (tools/install_smoke.py, run from a folder holding nothing of the repository).
+
+    posargs: package folders to try (default: all), e.g. nox -s install -- web-router
+    """
+    import tempfile
+
+    session.install("twine")
+    _dists(session)
+    _twine_check(session, DIST_DIR)
+    folders = session.posargs or [p.folder for p in REPO.packages]
+    unknown = sorted(set(folders) - REPO.by_folder.keys())
+    if unknown:
+        session.error(f"no such package folder: {', '.join(unknown)}")
+    failed = []
+    for folder in folders:
+        package = REPO.by_folder[folder]
+        expected = ",".join(sorted(p.dist for p in REPO.closure(package)))
+        with tempfile.TemporaryDirectory(prefix=f"aiostrata-install-{folder}-") as tmp:
+            home = Path(tmp)
+            session.log(f"--- {package.dist}: fresh venv in {home}")
+            python = str(_fresh_venv(session, home / "venv"))
+            smoke = shutil.copy(ROOT / "tools" / "install_smoke.py", home / "install_smoke.py")
+            try:
+                with session.chdir(home):
+                    session.run(
+                        python, "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                        "--find-links", str(DIST_DIR), package.dist, external=True,
+                    )  # fmt: skip
+                    session.run(python, "-I", str(smoke), package.module, expected, external=True)
+            except CommandFailed:
+                failed.append(package.dist)
+    if failed:
+        session.error(f"install from the wheelhouse failed for: {', '.join(failed)}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Python versions: every package's tests on every supported Python
+# ---------------------------------------------------------------------------------------------
+
+# Supported: the classifiers of every package say so. 3.14 is tried only where it is installed.
+REQUIRED_PYTHONS = ("3.11", "3.12", "3.13")
+OPTIONAL_PYTHONS = ("3.14",)
+PYTHON_LINKS = ROOT / ".nox" / "_pythons"
+nox.options.download_python = "never"  # the machines reach no interpreter downloads
+
+
+def _find_interpreter(version: str) -> Path | None:
+    """python<version> that really runs: on PATH (not a pyenv shim), else pyenv's own copy."""
+    name = f"python{version}"
+    for directory in os.environ.get("PATH", "").split(os.pathsep):
+        candidate = Path(directory) / name
+        if "shims" not in candidate.parts and os.access(candidate, os.X_OK):
+            return candidate
+    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    found = sorted(pyenv_root.glob(f"versions/{version}.*/bin/{name}"))
+    return found[-1] if found else None
+
+
+def _link_interpreters() -> list[str]:
+    """Put every supported Python found on this machine first on PATH, as python3.X links.
+
+    pyenv's shims answer only for the active version, so nox and uv would not find the
+    others; .nox/_pythons/ holds one link per version found. Returns the versions to test:
+    the required ones (a missing one fails under CI, as nox fails missing interpreters there)
+    and the optional ones that are present.
+    """
+    PYTHON_LINKS.mkdir(parents=True, exist_ok=True)
+    present = []
+    for version in (*REQUIRED_PYTHONS, *OPTIONAL_PYTHONS):
+        found = _find_interpreter(version)
+        link = PYTHON_LINKS / f"python{version}"
+        if found is None or found.parent == PYTHON_LINKS:
+            if found is not None:
+                present.append(version)
+            continue
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(found.resolve())
+        present.append(version)
+    os.environ["PATH"] = f"{PYTHON_LINKS}{os.pathsep}{os.environ.get('PATH', '')}"
+    return [
+        v for v in (*REQUIRED_PYTHONS, *OPTIONAL_PYTHONS) if v in REQUIRED_PYTHONS or v in present
+    ]
+
+
+HOST_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+# `tests` already runs every package on the interpreter running nox: the others are added here.
+EXTRA_PYTHONS = [v for v in _link_interpreters() if v != HOST_PYTHON]
+
+
+@nox.session(python=EXTRA_PYTHONS)
+@nox.parametrize("folder", [p.folder for p in REPO.packages], ids=[p.folder for p in REPO.packages])
+def tests_py(session: nox.Session, folder: str) -> None:
+    """One package's tests on another supported Python (`tests` covers nox's own interpreter).
+
+    Run one: nox -s "tests_py-3.13(web-router)"; all on one Python: nox -s tests_py-3.12.
+    """
+    tests(session, folder)
+
+
+# ---------------------------------------------------------------------------------------------
+# releases: one package at a time (tools/release.py, rules in tools/versioning.py)
+# ---------------------------------------------------------------------------------------------
+
+
+@nox.session(default=False)
+def release(session: nox.Session) -> None:
+    """Release one package: nox -s release -- <folder> [--dry-run] [--version X.Y.Z]
+
+    Collects packages/<folder>/changes/ into its CHANGELOG (towncrier), bumps its version by
+    the fragment types, fixes dependants' ranges when needed, builds and checks its sdist and
+    wheel into dist/release/, commits and tags <distribution>-v<version>. Uploads nothing.
+    """
+    if not session.posargs:
+        session.error("which package? nox -s release -- web-router --dry-run")
+    session.install("towncrier", "twine", "packaging", "griffe")
+    session.run("python", "-m", "tools.release", *session.posargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# version ranges and public API, against the release tags (tools/compat.py, tools/api_diff.py)
+# ---------------------------------------------------------------------------------------------
+
+COMPAT_DIR = ROOT / ".nox-compat"  # wheels built from release tags, kept between runs
+_CHECK_VERSIONS = (
+    "import json, sys, importlib.metadata as m; wanted = json.loads(sys.argv[1]); "
+    "found = {d: m.version(d) for d in wanted}; print('installed:', found); "
+    "sys.exit(0 if found == wanted else f'expected {wanted}')"
+)
+
+
+def _wheel_at_tag(session: nox.Session, package: Package, tag: str) -> Path:
+    """The wheel of package as released at tag, built from `git archive` once and kept."""
+    import tarfile
+    import tempfile
+
+    out_dir = COMPAT_DIR / tag
+    built = sorted(out_dir.glob("*.whl"))
+    if built:
+        return built[0]
+    folder = package.path.relative_to(ROOT).as_posix()
+    with tempfile.TemporaryDirectory(prefix="aiostrata-compat-") as tmp:
+        archive = Path(tmp) / "tree.tar"
+        session.log(f"building {package.dist} from its release tag {tag}")
+        session.run(
+            "git", "archive", "--format=tar", f"--output={archive}", tag, folder, external=True
+        )  # fmt: skip
+        with tarfile.open(archive) as tar:
+            tar.extractall(Path(tmp) / "tree", filter="data")
+        _build_all(session, out_dir, [Package(Path(tmp) / "tree" / folder)])
+    return sorted(out_dir.glob("*.whl"))[0]
+
+
+@nox.session
+@nox.parametrize("folder", [p.folder for p in REPO.packages], ids=[p.folder for p in REPO.packages])
+def compat(session: nox.Session, folder: str) -> None:
+    """One package's tests against the lowest, then the newest, sibling versions it allows.
+
+    The versions that exist are the release tags (built from the tag) and the tree
+    (tools/compat.py). A set that is just the tree (always, before the first release tags)
+    is what tests(<folder>) already runs, and is not run again.
+    """
+    from tools.compat import CompatError, choose
+
+    package = REPO.by_folder[folder]
+    try:
+        sets = {which: choose(REPO, package, which) for which in ("lowest", "newest")}
+    except CompatError as exc:
+        session.error(str(exc))
+    done: list[dict[str, str]] = []
+    for which, chosen in sets.items():
+        session.log(f"{which}: {', '.join(c.label for c in chosen.values()) or 'no siblings'}")
+        wanted = {d: str(c.version) for d, c in chosen.items()} | {package.dist: package.version}
+        if all(c.tag is None for c in chosen.values()):
+            session.log(f"{which}: every sibling from the tree, as tests({folder}) runs it: done")
+            continue
+        if wanted in done:
+            session.log(f"{which}: the same versions as above: done")
+            continue
+        done.append(wanted)
+        wheels = _dists(session)
+        files = [str(wheels[package.dist])] + [
+            str(wheels[d] if c.tag is None else _wheel_at_tag(session, c.package, c.tag))
+            for d, c in chosen.items()
+        ]
+        extra = nox.project.dependency_groups(package.pyproject, "test")
+        if session.venv_backend == "uv":
+            session.install(*(f"--reinstall-package={d}" for d in wanted), *files, *extra)
+        else:
+            session.install(*files, *extra)
+            session.install("--force-reinstall", "--no-deps", *files)
+        session.run("python", "-c", _CHECK_VERSIONS, json.dumps(wanted))
+        with session.chdir(package.path):
+            session.run(
+                "pytest", "-c", "pyproject.toml", "--rootdir", ".", "--import-mode=importlib",
+                "tests", *session.posargs,
+            )  # fmt: skip
+
+
+@nox.session(reuse_venv=True)
+def api_diff(session: nox.Session) -> None:
+    """Each package's public API (griffe) against its last release tag (tools/api_diff.py).
+
+    A breaking change needs a breaking bump (a removal fragment). No tag yet: passes, saying so.
+
+    posargs: package folders (default: all).
+    """
+    session.install("griffe", "packaging")
+    session.run("python", "-m", "tools.api_diff", *session.posargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# documentation: MkDocs + mkdocstrings (mkdocs.yml, docs/, hooks in tools/docs_hooks.py)
+# ---------------------------------------------------------------------------------------------
+
+DOCS_REQUIREMENTS = ["mkdocs>=1.6,<2", "mkdocstrings[python]>=0.26"]
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """The documentation site (MkDocs, mkdocstrings) into site/, strict: a warning fails it.
+
+    Any broken link or reference, or a docstring griffe cannot read, is a warning. The packages
+    come from the tree's wheels, since the pages import aiostrata.web to list its names.
+    """
+    web = REPO.by_module["aiostrata.web"]
+    _install_wheels(session, REPO.closure(web), *DOCS_REQUIREMENTS)
+    session.run(
+        "mkdocs", "build", "--strict", "--config-file", str(ROOT / "mkdocs.yml"),
+        "--site-dir", str(ROOT / "site"),
+    )  # fmt: skip
+    session.log(f"built: {ROOT / 'site' / 'index.html'}")
+
+
+@nox.session
+def tools(session: nox.Session) -> None:
+    """tests-tools/: the release tooling's own tests (version rules, install tables, ...).
+
+    Releases, compat's choices and api_diff run for real in a clone of the committed HEAD
+    (so commit before running it locally).
+    """
+    session.install("pytest", "packaging", "towncrier", "twine", "griffe")
+    session.run(
+        "python", "-m", "pytest", "tests-tools", "--rootdir", str(ROOT), "-p", "no:cacheprovider",
+        "-o", "xfail_strict=true", "--strict-markers", *session.posargs,
+    )  # fmt: skip

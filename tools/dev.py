@@ -4,6 +4,8 @@
     python3 tools/dev.py check              every default nox session (= plain `nox`)
     python3 tools/dev.py demo               serve the demo app (= `nox -s demo`); extra arguments
                                             go to it, e.g. `demo -H 0.0.0.0 -P 9000`
+    python3 tools/dev.py dist               every package's sdist and wheel into dist/, checked
+                                            (= `nox -s dist`): pip install --find-links dist NAME
     python3 tools/dev.py nox ARGS...        nox with any arguments, e.g. `nox -s "tests(web-app)"`
 
 The tools (nox, uv) live in .venv-tools/ at the repo root, made on first use and reused while
@@ -127,7 +129,8 @@ def create_venv() -> None:
 
 def nox_args(argv: list[str]) -> list[str]:
     usage = (
-        "usage: python3 tools/dev.py check | demo [-H HOST] [-P PORT] [target] | nox [NOX ARGS...]"
+        "usage: python3 tools/dev.py check | dist | demo [-H HOST] [-P PORT] [target]"
+        " | nox [NOX ARGS...]"
     )
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(usage + "\n\n" + (__doc__ or ""), file=sys.stderr)
@@ -135,6 +138,8 @@ def nox_args(argv: list[str]) -> list[str]:
     command, rest = argv[0], argv[1:]
     if command == "check" and not rest:
         return []
+    if command == "dist" and not rest:
+        return ["-s", "dist"]
     if command == "demo":
         return ["-s", "demo", *(["--", *rest] if rest else [])]
     if command == "nox":

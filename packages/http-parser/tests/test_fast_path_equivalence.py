@@ -30,6 +30,7 @@ from aiostrata.http_parser import (
     RequestHead,
     UpgradedData,
     field_section,
+    section_cache,
 )
 
 pytestmark = pytest.mark.usefixtures("parser_backend")
@@ -155,10 +156,11 @@ def events_signature(events: list[Event]) -> list[tuple[object, ...]]:
 
 
 def cold_cache() -> None:
-    """Empty the field-line cache and what it has seen."""
+    """Empty the field-line and field-section caches and what they have seen."""
     field_section._CACHE.clear()
     field_section._SEEN.clear()
     field_section._cached_bytes = 0
+    section_cache.clear()
 
 
 def strict_outcome(head: bytes, limits: ParserLimits) -> tuple[object, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,8 @@ async def test_a_range_past_the_end_is_416_with_the_complete_length(
     data_file: Path, header: str
 ) -> None:
     wire = await serve_file(data_file, make_request(Range=header))
-    assert wire.status_line == "HTTP/1.1 416 Requested Range Not Satisfiable"
+    # The reason phrase is the running Python's (3.13 took RFC 9110's "Range Not Satisfiable").
+    assert wire.status_line == f"HTTP/1.1 416 {HTTPStatus(416).phrase}"
     assert wire.get("Content-Range") == "bytes */1024"
     assert wire.body == b""
     assert wire.get("Content-Length") == "0"

@@ -51,6 +51,8 @@ from .field_section import split_valid_fields
 from .header_grammar import QUOTED_STRING_BYTES, TOKEN_BYTES, TOKEN_BYTES_RE
 from .limits import ParserLimits
 from .messages import RawRequestMessage
+from .section_cache import SECTIONS
+from .section_cache import remember as remember_section
 from .versions import HttpVersion, HttpVersion10, HttpVersion11
 
 __all__ = ("HttpRequestParser",)
@@ -469,31 +471,42 @@ class HttpRequestParser:
         """
         limits = self.limits
         line_end = head.find(b"\r\n")
+        headers: CIMultiDictProxy[str] | None = None
         if line_end == -1:
             request_line = head
             raw: tuple[tuple[bytes, bytes], ...] = ()
-            fields: Sequence[tuple[str, str]] = ()
         else:
             request_line = head[:line_end]
             section = head[line_end + 2 :]
-            # Past max_field_size, one line might be over it: the strict path says which.
-            if len(section) > limits.max_field_size and (
-                max(map(len, section.split(b"\r\n"))) > limits.max_field_size
+            known = SECTIONS.get(section)
+            if (
+                known is not None
+                and known[2] <= limits.max_field_size
+                and len(known[0]) <= limits.max_headers
             ):
-                return None
-            split = split_valid_fields(section)
-            if split is None:
-                return None
-            raw, fields = split
-            if len(raw) > limits.max_headers:
-                return None
+                raw, headers, _ = known  # this client's fields again: valid, already split
+            else:
+                # Past max_field_size, one line might be over it: the strict path says which.
+                if len(section) > limits.max_field_size and (
+                    max(map(len, section.split(b"\r\n"))) > limits.max_field_size
+                ):
+                    return None
+                split = split_valid_fields(section)
+                if split is None:
+                    return None
+                raw, fields = split
+                if len(raw) > limits.max_headers:
+                    return None
+                headers = CIMultiDictProxy(CIMultiDict(fields))
+                remember_section(section, raw, headers)
         if len(request_line) > limits.max_line_size:
             return None
         parsed = _valid_request_line(request_line)
         if parsed is None:
             return None
         method, target, version, url = parsed
-        headers = CIMultiDictProxy(CIMultiDict(fields))
+        if headers is None:  # a head without fields
+            headers = CIMultiDictProxy(CIMultiDict())
         return self._interpret(method, target, version, headers, raw, url)
 
     def _parse_head_strictly(self, head: bytes) -> RawRequestMessage:

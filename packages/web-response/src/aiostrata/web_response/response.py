@@ -22,10 +22,13 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 from multidict import CIMultiDict, istr
 
-from aiostrata.http_parser import StreamWriter, encode_head
+from aiostrata.http_parser import HttpVersion10, HttpVersion11, StreamWriter, encode_head
 
 from .content_coding import ContentCoding
+from .content_type import DEFAULT_CONTENT_TYPE
+from .http_dates import rfc822_now
 from .payloads import BytesPayload, IncompleteBodyError, Payload, SelfWritingBody, as_payload
+from .server_software import SERVER_SOFTWARE
 from .status_rules import body_forbidden, check_status_code, reason_for
 from .stream_response import StreamResponse
 from .typedefs import LooseHeaders
@@ -37,7 +40,11 @@ if TYPE_CHECKING:
 
 __all__ = ("Response",)
 
+_CONNECTION: Final = istr("Connection")
 _CONTENT_ENCODING: Final = istr("Content-Encoding")
+_DATE: Final = istr("Date")
+_SERVER: Final = istr("Server")
+_TRANSFER_ENCODING: Final = istr("Transfer-Encoding")
 _CONTENT_LENGTH: Final = istr("Content-Length")
 _CONTENT_TYPE: Final = istr("Content-Type")
 _UTF8: Final = "; charset=utf-8"
@@ -345,20 +352,53 @@ class Response(StreamResponse):
             return False  # another response already wrote to this request's connection
         status = self._status
         method = request.method
-        if 200 <= status < 300 and status != 204 and method != "HEAD" and method != "CONNECT":
-            must_be_empty = False  # the usual answer, decided without a call
-        else:
-            check_status_code(status)
-            must_be_empty = self._must_be_empty_body = body_forbidden(method, status)
+        version = request.version
         body = self._body
         headers = self._headers
+        if (
+            200 <= status < 300
+            and status != 204
+            and method != "HEAD"
+            and method != "CONNECT"
+            and not self._chunked
+            and not self._cookies
+            and _CONTENT_LENGTH not in headers
+            and _TRANSFER_ENCODING not in headers
+            and _CONNECTION not in headers
+        ):
+            # The usual answer, framed here as _prepare_headers() frames it (one body of
+            # known length, RFC 9112 6.2), without its calls: what it adds, in its order.
+            length = len(body) if body is not None else 0
+            headers[_CONTENT_LENGTH] = str(length)
+            if length:
+                headers.setdefault(_CONTENT_TYPE, DEFAULT_CONTENT_TYPE)
+            headers.setdefault(_DATE, rfc822_now())
+            headers.setdefault(_SERVER, SERVER_SOFTWARE)
+            keep_alive = self._keep_alive
+            if keep_alive is None:
+                keep_alive = request.keep_alive
+            if keep_alive:
+                if version == HttpVersion10:
+                    headers[_CONNECTION] = "keep-alive"
+            elif version == HttpVersion11:
+                headers[_CONNECTION] = "close"
+            self._keep_alive = keep_alive
+            writer.length = length
+            status_line = f"HTTP/{version.major}.{version.minor} {status} {self._reason}"
+            data = body if type(body) is bytes else bytes(body or b"")
+            writer.send_message(encode_head(status_line, headers.items()), data)
+            self._eof_sent = True
+            self._body_length = writer.output_size
+            return True
+        check_status_code(status)
+        must_be_empty = self._must_be_empty_body = body_forbidden(method, status)
         if _CONTENT_LENGTH not in headers and not self._chunked:
             length = len(body) if body is not None else 0
             # RFC 9110 8.6: as in _start(), no "Content-Length: 0" on an empty HEAD or 304.
             if length or (status != 304 and method != "HEAD"):
                 headers[_CONTENT_LENGTH] = str(length)
         self._prepare_headers(request, writer)
-        head = encode_head(self._status_line(request.version), headers.items())
+        head = encode_head(self._status_line(version), headers.items())
         # Nothing calls back into the response while it is written: it is not marked
         # as being prepared in between, only as sent once the bytes are handed over.
         writer.send_message(head, b"" if must_be_empty or body is None else bytes(body))

@@ -68,6 +68,14 @@ def resolve_static_path(root: Path, filename: str, *, follow_symlinks: bool) -> 
     except (OSError, RuntimeError, ValueError) as exc:
         # A symlink loop (RuntimeError before Python 3.13, OSError after).
         raise StaticPathRefused("static path cannot be resolved") from exc
+    # Python 3.13's non-strict resolve() returns a looping link as is, raising nothing:
+    # a fully resolved path that is still a link can only be part of a loop.
+    try:
+        looping = resolved.is_symlink()
+    except OSError:  # ENAMETOOLONG and the like: the caller answers those with a 404
+        looping = False
+    if looping:
+        raise StaticPathRefused("static path is a symlink loop")
     if follow_symlinks:
         # The name was checked to stay inside lexically; where symlinks lead is allowed.
         return resolved
