@@ -773,7 +773,11 @@ def tools(session: nox.Session) -> None:
     Releases, compat's choices and api_diff run for real in a clone of the committed HEAD
     (so commit before running it locally).
     """
-    session.install("pytest", "packaging", "towncrier", "twine", "griffe")
+    # mypy and the packages' own needs: test_check_private_access.py runs the layers check.
+    session.install(
+        "pytest", "packaging", "towncrier", "twine", "griffe", "mypy",
+        *REPO.third_party_requires(),
+    )  # fmt: skip
     session.run(
         "python", "-m", "pytest", "tests-tools", "--rootdir", str(ROOT), "-p", "no:cacheprovider",
         "-o", "xfail_strict=true", "--strict-markers", *session.posargs,

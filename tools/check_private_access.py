@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from mypy import build
 from mypy.main import process_options
+from mypy.modulefinder import BuildSource
 from mypy.nodes import (
     Block,
     CallExpr,
@@ -214,28 +215,36 @@ class _Finder:
                 )
 
 
-def main(argv: list[str]) -> int:
+def find_crossings(extra: Sequence[BuildSource] = ()) -> tuple[list[str], int]:
+    """The crossings in every package's ``src`` (plus ``extra`` sources), and the modules checked.
+
+    ``extra`` lets a test add a module, given as text, to a package and see what is reported.
+    """
     # A full, uncached check: the types of every expression exist only for modules checked now.
     args = ["--config-file", str(ROOT / "pyproject.toml"), "--no-incremental"]
     args += ["--cache-dir", os.devnull]
     for package in _PACKAGES:
         args += ["-p", package]
-    sources, options = process_options(args + argv)
+    sources, options = process_options(args)
     options.export_types = True
     options.preserve_asts = True
-    result = build.build(sources, options)
+    result = build.build([*sources, *extra], options)
     errors: list[str] = []
     for module_id, state in sorted(result.graph.items()):
         module_package = _package_of(module_id)
         if module_package is None or state.tree is None:
             continue
         errors += _Finder(state.tree, result.types, module_package).run()
+    return errors, sum(1 for m in result.graph if _package_of(m))
+
+
+def main() -> int:
+    errors, checked = find_crossings()
     for error in errors:
         print(error)
-    checked = sum(1 for m in result.graph if _package_of(m))
     print(f"{len(errors)} private name(s) cross a package boundary ({checked} modules checked)")
     return 1 if errors else 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    raise SystemExit(main())
