@@ -9,7 +9,8 @@ Run through the bootstrap script, which needs nothing but python3:
     python3 tools/dev.py nox -l             # list the sessions
 
 Sessions: lint, build, tests(<folder>) for each packages/<folder>, speedups, typecheck, typing,
-layers, deps, integration, api; and demo, bench and fuzz (not run by default).
+layers, deps, integration, api, fuzz (15 s per codec); and demo, bench and stress (not run by
+default).
 Release engineering (see the sections at the end; RELEASING.md): install (the README's
 install from the wheelhouse, in fresh venvs outside the tree), tests_py-3.X(<folder>) (each
 package's tests on the other supported Pythons), compat(<folder>), api_diff, docs, tools; and dist
@@ -471,18 +472,36 @@ def bench(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
-def fuzz(session: nox.Session) -> None:
-    """Differential, split-invariance fuzzing of the request parser backends (not default).
+def stress(session: nox.Session) -> None:
+    """Slow clients, shutdown under load, RSS over many requests and idle connections (not default).
 
-    posargs go to fuzz/request_parser_fuzz.py; the default is 60 s: nox -s fuzz -- --seconds 300
+    Loopback only, bounded in time; prints a table and fails when a check does (every slow
+    client closed by its bound, zero lost or truncated responses on SIGTERM, RSS flat within
+    5 %). posargs go to stress/stress.py: nox -s stress -- --scale 0.05 --only slow shutdown
     """
+    web = REPO.by_module["aiostrata.web"]
+    _install_wheels(session, REPO.closure(web), "aiohttp")
+    session.run("python", str(ROOT / "stress" / "stress.py"), *session.posargs)
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """Fuzzing of the three codecs: request parser, WebSocket and multipart readers.
+
+    The request parser differentially (both backends) and split-invariantly; the WebSocket and
+    multipart readers split-invariantly, for documented errors only, no hang and bounded memory
+    (fuzz/codec_fuzz.py). posargs go to both scripts. In the default run (CI) each of the three
+    targets gets a bounded 15 s; longer on request: nox -s fuzz -- --seconds 300
+    """
+    args = session.posargs or ["--seconds", "15"]
     parser_package = REPO.by_module["aiostrata.http_parser"]
     _install_wheels(session, REPO.closure(parser_package), "httptools")
     try:
         session.install("atheris")  # coverage-guided when it installs on this Python
     except CommandFailed:
         session.log("atheris did not install: using the stdlib random mutator instead")
-    session.run("python", str(ROOT / "fuzz" / "request_parser_fuzz.py"), *session.posargs)
+    session.run("python", str(ROOT / "fuzz" / "request_parser_fuzz.py"), *args)
+    session.run("python", str(ROOT / "fuzz" / "codec_fuzz.py"), *args)
 
 
 # ---------------------------------------------------------------------------------------------

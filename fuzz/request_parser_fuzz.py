@@ -2,9 +2,12 @@
 
 For every input: nothing but the parser's own events may come out (no exception
 escapes ``feed_data``/``feed_eof``), the pure-Python and httptools backends return
-the same events, and feeding the same bytes in other pieces changes nothing but how
-body bytes are cut into ``BodyData``. Coverage-guided with atheris when it is
-installed; otherwise a seeded random mutator over the same corpus. Bounded in time:
+the same events as a reference parser that takes no fast path and no cache (every
+head through ``_parse_head_strictly``), the server's fast lane (``take_bodiless_request``
+tried before ``feed_data`` on every piece) changes nothing, and feeding the same bytes
+in other pieces changes nothing but how body bytes are cut into ``BodyData``.
+Coverage-guided with atheris when it is installed; otherwise a seeded random mutator
+over the same corpus. Bounded in time:
 
     python fuzz/request_parser_fuzz.py --seconds 60
 """
@@ -35,6 +38,7 @@ if atheris is not None:
             MessageComplete,
             ParseError,
             ParserLimits,
+            RawRequestMessage,
             RequestHead,
             UpgradedData,
         )
@@ -48,12 +52,25 @@ else:
         MessageComplete,
         ParseError,
         ParserLimits,
+        RawRequestMessage,
         RequestHead,
         UpgradedData,
     )
     from aiostrata.http_parser.httptools_backend import HttptoolsRequestParser
 
-BACKENDS: tuple[type[HttpRequestParser], ...] = (HttpRequestParser, HttptoolsRequestParser)
+
+class StrictReference(HttpRequestParser):
+    """Every head by the reference rules alone: no fast path, no line or section cache."""
+
+    def _parse_message_head(self, head: bytes) -> RawRequestMessage:
+        return self._parse_head_strictly(head)
+
+
+BACKENDS: tuple[type[HttpRequestParser], ...] = (
+    HttpRequestParser,
+    HttptoolsRequestParser,
+    StrictReference,
+)
 LIMITS = (
     ParserLimits(),
     ParserLimits(
@@ -137,12 +154,20 @@ def errors_collapsed(signature: list[tuple[object, ...]]) -> list[tuple[object, 
 
 
 def run(
-    backend: type[HttpRequestParser], pieces: Sequence[bytes], limits: ParserLimits
+    backend: type[HttpRequestParser],
+    pieces: Sequence[bytes],
+    limits: ParserLimits,
+    *,
+    fast_lane: bool = False,
 ) -> list[tuple[object, ...]]:
     parser = backend(limits)
     events: list[Event] = []
     for piece in pieces:
-        events += parser.feed_data(piece)
+        taken = parser.take_bodiless_request(piece) if fast_lane else None
+        if taken is not None:
+            events += [RequestHead(taken, False), MessageComplete()]
+        else:
+            events += parser.feed_data(piece)
     events += parser.feed_eof()
     return signature(events)
 
@@ -161,11 +186,16 @@ def check(data: bytes, seed: int) -> None:
     limits = LIMITS[seed % len(LIMITS)]
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
     whole = [run(backend, [data], limits) for backend in BACKENDS]
-    require(whole[0] == whole[1], f"backends disagree on {data!r}:\n{whole[0]}\n{whole[1]}")
+    whole.append(run(HttpRequestParser, [data], limits, fast_lane=True))
+    for other in whole[1:]:
+        require(whole[0] == other, f"backends disagree on {data!r}:\n{whole[0]}\n{other}")
     expected = errors_collapsed(whole[0])
     for pieces in (split(data, rng), [data[i : i + 1] for i in range(len(data))]):
         results = [run(backend, pieces, limits) for backend in BACKENDS]
-        require(results[0] == results[1], f"backends disagree on {pieces!r}:\n{results}")
+        fast = run(HttpRequestParser, pieces, limits, fast_lane=True)
+        require(fast == results[0], f"the fast lane changes {pieces!r}:\n{results[0]}\n{fast}")
+        for other in results[1:]:
+            require(results[0] == other, f"backends disagree on {pieces!r}:\n{results}")
         for backend, got in zip(BACKENDS, results, strict=True):
             require(
                 errors_collapsed(got) == expected,

@@ -6,7 +6,13 @@ import asyncio
 
 import pytest
 
-from aiostrata.http_parser import EMPTY_PAYLOAD, EmptyStreamReader, StreamReader
+from aiostrata.http_parser import (
+    EMPTY_PAYLOAD,
+    BodyReadTimeout,
+    EmptyStreamReader,
+    HttpProcessingError,
+    StreamReader,
+)
 
 
 class FakeFlowControl:
@@ -492,3 +498,56 @@ async def test_chunk_ends_read_past_are_not_kept() -> None:
     stream.feed_eof()
     assert await stream.read() == b""
     assert len(stream._http_chunk_splits or ()) <= 1  # at most the end at the cursor
+
+
+class RecordingPace:
+    """A ReadPace that allows each wait ``allowed`` seconds and records what it is told."""
+
+    def __init__(self, allowed: float | None) -> None:
+        self.allowed = allowed
+        self.received_sizes: list[int] = []
+        self.waits = 0
+        self.ended = 0
+
+    def received(self, size: int) -> None:
+        self.received_sizes.append(size)
+
+    def wait_started(self) -> float | None:
+        self.waits += 1
+        return self.allowed
+
+    def wait_ended(self) -> None:
+        self.ended += 1
+
+    def too_slow(self) -> HttpProcessingError:
+        return BodyReadTimeout("too slow", code=408)
+
+
+async def test_a_pace_sees_every_byte_and_every_wait() -> None:
+    pace = RecordingPace(allowed=None)
+    stream = StreamReader(None, 2**16, loop=asyncio.get_running_loop(), pace=pace)
+    stream.feed_data(b"ab")
+    assert await stream.read(2) == b"ab"  # no wait: data was there
+    asyncio.get_running_loop().call_soon(stream.feed_data, b"cde")
+    assert await stream.readany() == b"cde"
+    assert pace.received_sizes == [2, 3]
+    assert (pace.waits, pace.ended) == (1, 1)
+
+
+async def test_a_wait_longer_than_the_pace_allows_fails_with_its_error() -> None:
+    pace = RecordingPace(allowed=0.05)
+    stream = StreamReader(
+        None, 2**16, loop=asyncio.get_running_loop(), read_timeout=10.0, pace=pace
+    )
+    with pytest.raises(BodyReadTimeout, match="too slow"):
+        await stream.readany()
+    assert pace.ended == 1
+
+
+async def test_the_shorter_read_timeout_wins_over_the_pace() -> None:
+    pace = RecordingPace(allowed=10.0)
+    stream = StreamReader(
+        None, 2**16, loop=asyncio.get_running_loop(), read_timeout=0.05, pace=pace
+    )
+    with pytest.raises(BodyReadTimeout, match="No body data"):
+        await stream.readany()

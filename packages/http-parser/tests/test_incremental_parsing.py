@@ -14,6 +14,7 @@ from aiostrata.http_parser import (
     BodyData,
     ChunkEnd,
     Event,
+    HttpRequestParser,
     MessageComplete,
     ParseError,
     ParserLimits,
@@ -288,3 +289,26 @@ def test_max_heads_holds_further_pipelined_requests_back_until_asked() -> None:
     assert parser.feed_data(b"GET / HTTP/1.1\r\nHo", max_heads=1) == []
     held_on_partial = parser.holding_back
     assert not held_on_partial  # a partial head is not held back: it waits for bytes
+
+
+def pending(parser: HttpRequestParser) -> bool:
+    """``head_pending`` read through a call, so that type checkers do not narrow it."""
+    return parser.head_pending
+
+
+def test_head_pending_is_true_only_while_part_of_a_head_is_buffered() -> None:
+    """What the connection's header timeout watches: a partial head, not a held-back one."""
+    parser = new_parser()
+    assert not pending(parser)
+    parser.feed_data(b"GET / HTTP/1.1\r\nHo")
+    assert pending(parser)
+    parser.feed_data(b"st: t\r\nContent-Length: 3\r\n\r\nab")
+    assert not pending(parser)  # in the body: not a head
+    parser.feed_data(b"c")
+    assert not pending(parser)
+    head = b"GET / HTTP/1.1\r\nHost: t\r\n\r\n"
+    parser.feed_data(head * 2, max_heads=1)
+    assert parser.holding_back
+    assert not pending(parser)  # whole, waiting for the caller
+    parser.feed_data(b"")
+    assert not pending(parser)

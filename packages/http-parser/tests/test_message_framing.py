@@ -259,6 +259,20 @@ def test_http_1_0_keep_alive_keeps_the_connection() -> None:
     assert [m.should_close for m in messages] == [False, False]
 
 
+@pytest.mark.parametrize(
+    "value",
+    [b"keep-alive, close", b"close, keep-alive", b"Keep-Alive", b"keep-alive\r\nConnection: close"],
+)
+def test_http_1_0_close_wins_over_keep_alive(value: bytes) -> None:
+    """RFC 9112 9.3: with both, the connection closes after the response."""
+    parser = new_parser()
+    message = heads(parser.feed_data(req(b"Connection: " + value, version=b"HTTP/1.0")))[0]
+    assert message.should_close == (b"close" in value.lower().replace(b"keep-alive", b""))
+    fast = new_parser().take_bodiless_request(req(b"Connection: " + value, version=b"HTTP/1.0"))
+    assert fast is not None
+    assert fast.should_close == message.should_close
+
+
 # -- upgrade and CONNECT ---------------------------------------------------------------------------
 
 

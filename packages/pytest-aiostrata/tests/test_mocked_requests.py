@@ -130,6 +130,19 @@ async def test_a_body_over_client_max_size_is_refused() -> None:
         await request.read()
 
 
+async def test_a_form_over_client_max_fields_is_refused() -> None:
+    payload = StreamReader(loop=asyncio.get_running_loop())
+    payload.feed_data(b"a=1&b=2&c=3")
+    payload.feed_eof()
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    request = make_mocked_request(
+        "POST", "/", headers=headers, payload=payload, client_max_fields=2
+    )
+    assert request.client_max_fields == 2
+    with pytest.raises(web.HTTPRequestEntityTooLarge):
+        await request.post()
+
+
 async def test_a_stream_response_prepares_against_the_fake_writer() -> None:
     request = make_mocked_request("GET", "/")
     response = web.StreamResponse(status=202)

@@ -206,6 +206,25 @@ async def test_server_fixture_passes_runner_options(
     assert (await client.post("/", data=b"x" * 50)).status == 413
 
 
+async def test_application_client_max_fields_bounds_every_form(
+    aiohttp_server: Any, aiohttp_client: Any
+) -> None:
+    async def form(request: web.Request) -> web.Response:
+        return web.Response(text=str(len(await request.post())))
+
+    app = web.Application(client_max_fields=3)
+    app.router.add_post("/", form)
+    client = await aiohttp_client(await aiohttp_server(app))
+    assert await (await client.post("/", data={"a": "1", "b": "2", "c": "3"})).text() == "3"
+    urlencoded = await client.post("/", data={"a": "1", "b": "2", "c": "3", "d": "4"})
+    assert urlencoded.status == 413
+    assert "Maximum number of form fields 3 exceeded" in await urlencoded.text()
+    multipart = aiohttp.FormData()
+    for name in "abcd":
+        multipart.add_field(name, b"v", filename=f"{name}.bin")
+    assert (await client.post("/", data=multipart)).status == 413
+
+
 async def test_raw_server_serves_a_bare_handler(
     aiohttp_raw_server: Any, aiohttp_client: Any
 ) -> None:

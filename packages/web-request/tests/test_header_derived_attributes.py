@@ -53,6 +53,10 @@ async def test_many_invalid_cookies_are_dropped_without_logging(
         ("bytes=500-", slice(500, None, 1)),
         ("bytes=-500", slice(-500, None, 1)),
         ("Bytes=0-1", slice(0, 2, 1)),
+        # RFC 9110 14.1.1: a last position past the end, however long, means "to the end".
+        ("bytes=0-" + "9" * 32, slice(0, 10**18 + 1, 1)),
+        ("bytes=-" + "9" * 32, slice(-(10**18), None, 1)),
+        ("bytes=" + "0" * 30 + "5-" + "0" * 30 + "9", slice(5, 10, 1)),
     ],
 )
 async def test_http_range(value: str | None, expected: slice) -> None:
@@ -87,6 +91,25 @@ async def test_conditional_dates() -> None:
     assert request.if_modified_since == datetime(2015, 10, 21, 7, 28, tzinfo=UTC)
     assert request.if_unmodified_since is None
     assert request.if_range == datetime(2015, 10, 21, 7, 28, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # RFC 9110 13.1.3/13.1.4: more than one member, or not a valid date: ignored.
+        ("{name}: Wed, 21 Oct 2015 07:28:00 GMT", "{name}: Wed, 21 Oct 2015 07:28:00 GMT"),
+        ("{name}: Wed, 21 Oct 2015 07:28:00 GMT, Thu, 22 Oct 2015 07:28:00 GMT",),
+        ("{name}: Wed, 21 Oct 2015 07:28:00 GMT", "{name}: garbage"),
+        ("{name}: 21 Oct 2015 GMT yesterday",),
+    ],
+)
+@pytest.mark.parametrize("name", ["If-Modified-Since", "If-Unmodified-Since", "If-Range"])
+async def test_a_repeated_or_invalid_conditional_date_is_ignored(
+    lines: tuple[str, ...], name: str
+) -> None:
+    request = make_request(head(*(line.format(name=name) for line in lines)))
+    attribute = name.lower().replace("-", "_")
+    assert getattr(request, attribute) is None
 
 
 async def test_entity_tags() -> None:

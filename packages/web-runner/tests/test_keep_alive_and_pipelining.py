@@ -155,3 +155,19 @@ async def test_on_response_prepare_runs_for_each_app_on_the_path(serve_app: Serv
     _, port = await serve_app(root)
     data = await exchange(port, b"GET /sub/x HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
     assert b"X-Prepared-By: root\r\nX-Prepared-By: sub\r\n" in data
+
+
+async def test_http_1_0_keep_alive_with_close_closes(serve_app: ServeApp) -> None:
+    """RFC 9112 9.3: ``Connection: keep-alive, close`` on HTTP/1.0 closes after the answer."""
+    app = Application()
+
+    async def ok(request: Request) -> Response:
+        return Response(text="ok")
+
+    app.router.add_get("/", ok)
+    _, port = await serve_app(app)
+    for value in (b"keep-alive, close", b"close, keep-alive"):
+        data = await exchange(port, b"GET / HTTP/1.0\r\nConnection: " + value + b"\r\n\r\n")
+        assert data.startswith(b"HTTP/1.0 200 ")
+        assert b"Keep-Alive" not in data.partition(b"\r\n\r\n")[0]
+        assert data.endswith(b"ok")

@@ -94,3 +94,65 @@ async def test_a_forwarded_part_is_sent_decoded_as_an_attachment(serve_app: Serv
     assert b'Content-Disposition: attachment; name="doc"; filename="notes.txt"' in head
     assert b"Transfer-Encoding: chunked" in head
     assert payload == b"a\r\nhello part\r\n0\r\n\r\n"
+
+
+async def _flood_then_read(
+    port: int, head: bytes, first: bytes, filler: bytes
+) -> tuple[bytes, int]:
+    """Send ``head``, ``first``, then ``filler`` until the server answers and closes.
+
+    Returns what the server sent and how many body bytes went out: far fewer than the
+    128 MiB announced, because the server answers and closes instead of reading on.
+    """
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    sent = len(first)
+    writer.write(head + first)
+
+    async def flood() -> None:
+        nonlocal sent
+        while sent < 128 * 2**20:
+            writer.write(filler)
+            sent += len(filler)
+            try:
+                await writer.drain()
+            except ConnectionError:
+                return
+
+    sender = asyncio.create_task(flood())
+    try:
+        data = await asyncio.wait_for(reader.read(), 15)
+    except ConnectionError:
+        data = b""
+    finally:
+        sender.cancel()
+        writer.close()
+    return data, sent
+
+
+def _endless_head(boundary: str = "XyZ") -> bytes:
+    return (
+        f"POST /upload HTTP/1.1\r\nHost: t\r\n"
+        f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+        f"Content-Length: {128 * 2**20}\r\n\r\n"
+    ).encode()
+
+
+async def test_a_preamble_that_never_ends_is_a_413_and_not_read_on(serve_app: ServeApp) -> None:
+    _, port = await serve_app(upload_app(), lingering_time=1.0)
+    data, sent = await _flood_then_read(port, _endless_head(), b"", b"preamble junk " * 4096)
+    assert data.startswith(b"HTTP/1.1 413 ")
+    assert b"before the first boundary" in data
+    assert sent < 128 * 2**20
+
+
+async def test_an_epilogue_that_never_ends_is_a_413_and_not_read_on(serve_app: ServeApp) -> None:
+    _, port = await serve_app(upload_app(), lingering_time=1.0)
+    form = (
+        b'--XyZ\r\nContent-Disposition: form-data; name="title"\r\n\r\nreport\r\n'
+        b'--XyZ\r\nContent-Disposition: form-data; name="file"; filename="r.bin"\r\n\r\n'
+        b"abc\r\n--XyZ--\r\n"
+    )
+    data, sent = await _flood_then_read(port, _endless_head(), form, b"epilogue junk " * 4096)
+    assert data.startswith(b"HTTP/1.1 413 ")
+    assert b"after the closing boundary" in data
+    assert sent < 128 * 2**20

@@ -71,6 +71,36 @@ async def test_a_range_request_gets_206(serve_app: ServeApp, static_root: Path) 
     assert fields["content-range"] == "bytes 7-12/20"
 
 
+async def test_a_last_position_past_the_end_is_the_end(
+    serve_app: ServeApp, static_root: Path
+) -> None:
+    """RFC 9110 14.1.1: ``bytes=0-<32 digits>`` is the whole file as a 206, not a 416."""
+    port = await serve(serve_app, static_root)
+    raw = await exchange(port, request("/static/hello.txt", "Range: bytes=7-" + "9" * 32))
+    status, fields, body = split(raw)
+    assert status == b"HTTP/1.1 206 Partial Content"
+    assert body == b"static world\n"
+    assert fields["content-range"] == "bytes 7-19/20"
+    raw = await exchange(port, request("/static/hello.txt", "Range: bytes=" + "9" * 32 + "-"))
+    assert split(raw)[0].startswith(b"HTTP/1.1 416 ")
+
+
+async def test_a_repeated_if_modified_since_is_ignored(
+    serve_app: ServeApp, static_root: Path
+) -> None:
+    """RFC 9110 13.1.3: two If-Modified-Since fields (or an invalid one) are ignored: 200."""
+    port = await serve(serve_app, static_root)
+    future = "If-Modified-Since: Fri, 01 Jan 2100 00:00:00 GMT"
+    assert split(await exchange(port, request("/static/hello.txt", future)))[0].endswith(
+        b"304 Not Modified"
+    )
+    for extra in (future, "If-Modified-Since: garbage"):
+        raw = await exchange(port, request("/static/hello.txt", future, extra))
+        status, _, body = split(raw)
+        assert status == b"HTTP/1.1 200 OK"
+        assert body == b"hello, static world\n"
+
+
 async def test_head_has_no_body(serve_app: ServeApp, static_root: Path) -> None:
     port = await serve(serve_app, static_root)
     status, fields, body = split(await exchange(port, request("/static/hello.txt", method="HEAD")))

@@ -33,7 +33,7 @@ from .errors import (
     UnsupportedVersion,
     as_payload_error,
 )
-from .interfaces import FlowControl, WritableConnection
+from .interfaces import FlowControl, ReadPace, WritableConnection
 from .messages import RawHeaders, RawRequestMessage, placeholder_message
 from .serialize import UnsafeHeaderError, check_reason, encode_head, serialize_head
 from .streams import EMPTY_PAYLOAD, EmptyStreamReader, EofStream, StreamReader
@@ -242,6 +242,7 @@ __all__ = (
     "PreambleTooLarge",
     "RawHeaders",
     "RawRequestMessage",
+    "ReadPace",
     "RequestHead",
     "RequestPayloadError",
     "StreamReader",

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Final
 
 __all__ = (
+    "BYTE_POSITION_MAX",
     "DEFAULT_CONTENT_TYPE",
     "ETAG_ANY",
     "EXT_CHARSET",
@@ -405,7 +406,24 @@ def parse_http_date(value: str | None) -> datetime.datetime | None:
 
 # The unit is case-insensitive; the digits are ASCII only: ``int()`` and ``\d`` accept
 # other Unicode digits, which is how aiohttp's Range parser came to (GHSA-mqqc-3gqh-h2x8).
-_BYTE_RANGE_RE: Final = re.compile(r"(?i:bytes)=([0-9]{0,19})-([0-9]{0,19})", re.ASCII)
+# Any number of them: the field's size is bounded by the parser.
+_BYTE_RANGE_RE: Final = re.compile(r"(?i:bytes)=([0-9]*)-([0-9]*)", re.ASCII)
+# A position with more digits than this is past the end of anything: it stands for
+# BYTE_POSITION_MAX, so that no huge int is ever made (or refused by Python's digit limit).
+_MAX_POSITION_DIGITS: Final = 18
+BYTE_POSITION_MAX: Final = 10**_MAX_POSITION_DIGITS
+
+
+def _byte_position(digits: str) -> int:
+    """A byte position or length; one larger than any representation is ``BYTE_POSITION_MAX``.
+
+    RFC 9110 14.1.1: a last position past the end means "to the end", and a suffix
+    longer than the representation means all of it, however many digits it has.
+    """
+    digits = digits.lstrip("0")
+    if len(digits) > _MAX_POSITION_DIGITS:
+        return BYTE_POSITION_MAX
+    return int(digits) if digits else 0
 
 
 def parse_byte_range(value: str) -> tuple[int | None, int | None]:
@@ -417,8 +435,8 @@ def parse_byte_range(value: str) -> tuple[int | None, int | None]:
     match = _BYTE_RANGE_RE.fullmatch(value.strip(" \t"))
     if match is None:
         raise HeaderParamError("range not in acceptable format", param=False)
-    first = int(match.group(1)) if match.group(1) else None
-    last = int(match.group(2)) if match.group(2) else None
+    first = _byte_position(match.group(1)) if match.group(1) else None
+    last = _byte_position(match.group(2)) if match.group(2) else None
     if first is None and last is None:
         raise HeaderParamError("No start or end of range specified", param=False)
     if first is not None and last is not None and first > last:

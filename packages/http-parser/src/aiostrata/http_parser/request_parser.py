@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-from multidict import CIMultiDict, CIMultiDictProxy
+from multidict import CIMultiDict, CIMultiDictProxy, istr
 from yarl import URL
 
 from .errors import (
@@ -96,6 +96,13 @@ _CACHED_TARGET_LENGTH: Final = 256
 _CACHED_TOKENS_LENGTH: Final = 128
 _CACHED_HOST_LENGTH: Final = 128
 _NO_TOKENS: Final[tuple[str, ...]] = ()
+# Field names as istr: a lookup with one skips lower-casing the name each time.
+_HOST_FIELD: Final = istr("Host")
+_CONNECTION: Final = istr("Connection")
+_TRANSFER_ENCODING: Final = istr("Transfer-Encoding")
+_CONTENT_LENGTH: Final = istr("Content-Length")
+_UPGRADE: Final = istr("Upgrade")
+_CONTENT_ENCODING: Final = istr("Content-Encoding")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -284,6 +291,15 @@ class HttpRequestParser:
         return [ParseError(TransferEncodingError("Not enough data to satisfy transfer length"))]
 
     @property
+    def head_pending(self) -> bool:
+        """True when part of a request head is buffered, waiting for the rest of it.
+
+        Not while heads are held back (:attr:`holding_back`): those are whole, and
+        wait for the caller, not for the client.
+        """
+        return self._state == _HEAD and bool(self._buf) and not self._holding_back
+
+    @property
     def holding_back(self) -> bool:
         """True when the last ``feed_data`` stopped at ``max_heads`` with bytes left to parse."""
         return self._holding_back
@@ -378,7 +394,7 @@ class HttpRequestParser:
             message = self._parse_message_head(data[:end])
         except HttpProcessingError:
             return None  # feed_data parses it again and says why
-        if message.chunked or message.upgrade or message.headers.get("Content-Length", "0") != "0":
+        if message.chunked or message.upgrade or message.headers.get(_CONTENT_LENGTH, "0") != "0":
             self._taken_back = (data, message)
             return None
         # What _start_body() and _finish() do for a bodiless message without trailers.
@@ -576,7 +592,7 @@ class HttpRequestParser:
     ) -> RawRequestMessage:
         """Apply the rules on a well-formed head's meaning; ``url`` when already known."""
         getall = headers.getall
-        hosts = getall("Host", _NO_TOKENS)
+        hosts = getall(_HOST_FIELD, _NO_TOKENS)
         if len(hosts) != 1:
             if hosts:
                 raise BadHttpMessage("Duplicate Host header")
@@ -588,16 +604,16 @@ class HttpRequestParser:
         if url is None:
             url = self._parse_target(method, target)
 
-        connection_values = getall("Connection", None)
+        connection_values = getall(_CONNECTION, None)
         connection = _NO_TOKENS if connection_values is None else _comma_tokens(connection_values)
         if version == HttpVersion11:
             should_close = "close" in connection
-        else:
-            should_close = "keep-alive" not in connection
+        else:  # RFC 9112 9.3: 1.0 persists only if asked, and "close" wins over it
+            should_close = "keep-alive" not in connection or "close" in connection
 
         chunked = False
-        encodings = getall("Transfer-Encoding", None)
-        lengths = getall("Content-Length", None)
+        encodings = getall(_TRANSFER_ENCODING, None)
+        lengths = getall(_CONTENT_LENGTH, None)
         if encodings is not None:
             if version == HttpVersion10:
                 raise BadHttpMessage("Transfer-Encoding is not allowed in HTTP/1.0")
@@ -619,11 +635,11 @@ class HttpRequestParser:
 
         upgrade = method == "CONNECT"
         if not upgrade and "upgrade" in connection:
-            upgrade_values = getall("Upgrade", None)
+            upgrade_values = getall(_UPGRADE, None)
             upgrade = upgrade_values is not None and bool(_comma_tokens(upgrade_values))
 
         compression = None
-        content_codings = getall("Content-Encoding", None)
+        content_codings = getall(_CONTENT_ENCODING, None)
         if content_codings is not None:
             # RFC 9110 8.4: every coding but identity, so that the connection can refuse
             # one it cannot decode (415) rather than hand the handler undecoded bytes.
@@ -655,14 +671,14 @@ class HttpRequestParser:
         if message.chunked:
             length = -1
         else:
-            content_length = message.headers.get("Content-Length")
+            content_length = message.headers.get(_CONTENT_LENGTH)
             length = 0 if content_length is None else int(content_length)
         max_body = self.limits.max_body_size
         if max_body is not None and length > max_body:
             raise PayloadTooLarge(f"Content-Length {length} exceeds the limit of {max_body}")
         takes_over = message.upgrade and (
             message.method == "CONNECT"
-            or "websocket" in _comma_tokens(message.headers.getall("Upgrade", []))
+            or "websocket" in _comma_tokens(message.headers.getall(_UPGRADE, []))
         )
         if takes_over and length != 0:
             raise BadHttpMessage("An upgrade request cannot carry a body")

@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Final
 
 from .errors import BodyReadTimeout
-from .interfaces import FlowControl
+from .interfaces import FlowControl, ReadPace
 
 __all__ = ("EMPTY_PAYLOAD", "EmptyStreamReader", "EofStream", "StreamReader")
 
@@ -45,12 +45,15 @@ class StreamReader:
         *,
         loop: asyncio.AbstractEventLoop | None = None,
         read_timeout: float | None = None,
+        pace: ReadPace | None = None,
     ) -> None:
         if limit <= 0:
             raise ValueError("limit must be positive")
         # How long a reader may wait for the next bytes before the body counts as
         # abandoned (408): a client that stops sending mid-body cannot hold a handler.
         self._read_timeout = read_timeout
+        # A minimum data rate over the time readers wait (see ReadPace), if any.
+        self._pace = pace
         self._protocol: FlowControl = protocol if protocol is not None else _NoFlowControl()
         self._low_water = limit
         self._high_water = limit * 2
@@ -121,6 +124,8 @@ class StreamReader:
         self._buffer.append(data)
         self._buffer_size += len(data)
         self.total_bytes += len(data)
+        if self._pace is not None:
+            self._pace.received(len(data))
         self._wake_waiter()
         if self._buffer_size > self._high_water and not self._paused:
             self._paused = True
@@ -282,21 +287,33 @@ class StreamReader:
             self._paused = False
             self._protocol.resume_reading()
         self._waiter = self._loop.create_future()
+        timeout, on_timeout = self._read_timeout, self._read_timed_out
+        pace = self._pace
+        if pace is not None:
+            allowed = pace.wait_started()
+            if allowed is not None and (timeout is None or allowed < timeout):
+                timeout, on_timeout = allowed, self._too_slow
         timer = None
-        if self._read_timeout is not None:
-            timer = self._loop.call_later(self._read_timeout, self._read_timed_out)
+        if timeout is not None:
+            timer = self._loop.call_later(timeout, on_timeout)
         try:
             await self._waiter
         finally:
             self._waiter = None
             if timer is not None:
                 timer.cancel()
+            if pace is not None:
+                pace.wait_ended()
         self._raise_pending()
 
     def _read_timed_out(self) -> None:
         self.set_exception(
             BodyReadTimeout(f"No body data for {self._read_timeout} seconds", code=408)
         )
+
+    def _too_slow(self) -> None:
+        if self._pace is not None:
+            self.set_exception(self._pace.too_slow())
 
     def _compact_head(self) -> None:
         if self._buffer_offset:
@@ -360,6 +377,7 @@ class EmptyStreamReader(StreamReader):
     def __init__(self) -> None:
         self._protocol = _NoFlowControl()
         self._read_timeout = None
+        self._pace = None
         self._low_water = self._high_water = 1
         self._buffer = collections.deque()
         self._buffer_size = self._buffer_offset = 0

@@ -114,6 +114,7 @@ def make_mocked_request(
     payload: StreamReader | Any = EMPTY_PAYLOAD,
     sslcontext: ssl.SSLContext | None = None,
     client_max_size: int = 1024**2,
+    client_max_fields: int = 1000,
     loop: Any = ...,
 ) -> Request:
     """A ``Request`` for ``method path``, as if it had arrived and been routed.
@@ -163,6 +164,7 @@ def make_mocked_request(
         mock.Mock(),
         loop,
         client_max_size=client_max_size,
+        client_max_fields=client_max_fields,
     )
     route = mock.Mock(spec=AbstractRoute)
     matched = UrlMappingMatchInfo({} if match_info is _DEFAULT else dict(match_info), route)

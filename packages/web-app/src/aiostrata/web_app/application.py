@@ -71,6 +71,7 @@ class Application(StateMapping):
             "_on_shutdown",
             "_on_cleanup",
             "_client_max_size",
+            "_client_max_fields",
             "_cleanup_ctx",
         }
     )
@@ -83,6 +84,7 @@ class Application(StateMapping):
         middlewares: Iterable[Any] = (),
         handler_args: Mapping[str, Any] | None = None,
         client_max_size: int = 1024**2,
+        client_max_fields: int = 1000,
         loop: asyncio.AbstractEventLoop | None = None,
         debug: Any = ...,
     ) -> None:
@@ -116,6 +118,8 @@ class Application(StateMapping):
         self._on_startup.append(self._cleanup_ctx._on_startup)
         self._on_cleanup.append(self._cleanup_ctx._on_cleanup)
         self._client_max_size = client_max_size
+        # Fields request.post() accepts in one form (aiohttp 3.14); past it a 413.
+        self._client_max_fields = client_max_fields
 
     def __init_subclass__(cls: type[Application]) -> None:
         warnings.warn(
@@ -400,6 +404,7 @@ class Application(StateMapping):
             task,
             loop,
             client_max_size=self._client_max_size,
+            client_max_fields=self._client_max_fields,
         )
 
     async def _handle(self, request: Request) -> StreamResponse:

@@ -39,10 +39,9 @@ from aiostrata.web_response import (
     StateDict,
     StateMapping,
     StreamResponse,
-    parse_http_date,
 )
 
-from .conditional_headers import parse_etags, parse_range
+from .conditional_headers import parse_etags, parse_range, single_http_date
 from .cookie_header import parse_cookie_header
 from .forwarded import parse_forwarded
 from .interfaces import ConnectionInfo
@@ -58,8 +57,11 @@ _T = TypeVar("_T")
 _POST_METHODS: Final = frozenset({"PATCH", "POST", "PUT", "TRACE", "DELETE"})
 _FORM_TYPES: Final = frozenset({"", "application/x-www-form-urlencoded", "multipart/form-data"})
 _sentinel: Any = object()
+# Fields ``post()`` accepts in one form (aiohttp 3.14's ``client_max_fields``); 0 or less: no bound.
+DEFAULT_MAX_FIELDS: Final = 1000
 
 
+_UNBOUNDED: Final = 2**62
 _NO_PARAMS: Final[Mapping[str, str]] = MappingProxyType({})
 
 
@@ -102,6 +104,7 @@ class BaseRequest(StateMapping):
         loop: asyncio.AbstractEventLoop,
         *,
         client_max_size: int = 1024**2,
+        client_max_fields: int = DEFAULT_MAX_FIELDS,
         state: StateDict | None = None,
         scheme: str | None = None,
         host: str | None = None,
@@ -126,6 +129,8 @@ class BaseRequest(StateMapping):
             _loop=loop,
             _client_max_size=client_max_size,
         )
+        if client_max_fields != DEFAULT_MAX_FIELDS:
+            attributes["_client_max_fields"] = client_max_fields
         if url.absolute:
             attributes["_absolute_url"] = url
             attributes["_rel_url"] = url.relative()
@@ -137,6 +142,7 @@ class BaseRequest(StateMapping):
             attributes["_remote_override"] = remote
 
     _absolute_url: URL | None = None
+    _client_max_fields: int = DEFAULT_MAX_FIELDS
     _read_bytes: bytes | None = None
     _post: MultiDictProxy[Any] | None = None
     _scheme_override: str | None = None
@@ -167,6 +173,7 @@ class BaseRequest(StateMapping):
         host: str = _sentinel,
         remote: str = _sentinel,
         client_max_size: int = _sentinel,
+        client_max_fields: int = _sentinel,
     ) -> Self:
         """A copy with some attributes replaced; body and connection are shared."""
         if self._read_bytes is not None:
@@ -192,6 +199,9 @@ class BaseRequest(StateMapping):
             client_max_size=(
                 self._client_max_size if client_max_size is _sentinel else client_max_size
             ),
+            client_max_fields=(
+                self._client_max_fields if client_max_fields is _sentinel else client_max_fields
+            ),
         )
 
     def _clone_with(
@@ -202,6 +212,7 @@ class BaseRequest(StateMapping):
         host: str | None,
         remote: str | None,
         client_max_size: int,
+        client_max_fields: int = DEFAULT_MAX_FIELDS,
     ) -> Self:
         return self.__class__(
             message,
@@ -211,6 +222,7 @@ class BaseRequest(StateMapping):
             self._task,
             self._loop,
             client_max_size=client_max_size,
+            client_max_fields=client_max_fields,
             state=self._state.copy(),
             scheme=scheme,
             host=host,
@@ -256,6 +268,11 @@ class BaseRequest(StateMapping):
     @property
     def client_max_size(self) -> int:
         return self._client_max_size
+
+    @property
+    def client_max_fields(self) -> int:
+        """Fields ``post()`` accepts in one form, urlencoded or multipart (else 413); 0: any."""
+        return self._client_max_fields
 
     @property
     def message(self) -> RawRequestMessage:
@@ -418,15 +435,18 @@ class BaseRequest(StateMapping):
 
     @property
     def if_modified_since(self) -> datetime.datetime | None:
-        return parse_http_date(self._headers.get("If-Modified-Since"))
+        """The If-Modified-Since date; None when absent, invalid or repeated (RFC 9110 13.1.3)."""
+        return single_http_date(self._headers.getall("If-Modified-Since", []))
 
     @property
     def if_unmodified_since(self) -> datetime.datetime | None:
-        return parse_http_date(self._headers.get("If-Unmodified-Since"))
+        """The If-Unmodified-Since date; None when absent, invalid or repeated (13.1.4)."""
+        return single_http_date(self._headers.getall("If-Unmodified-Since", []))
 
     @property
     def if_range(self) -> datetime.datetime | None:
-        return parse_http_date(self._headers.get("If-Range"))
+        """The If-Range date; None when absent, an entity tag, invalid or repeated (13.1.5)."""
+        return single_http_date(self._headers.getall("If-Range", []))
 
     @property
     def if_match(self) -> tuple[ETag, ...] | None:
@@ -510,10 +530,17 @@ class BaseRequest(StateMapping):
 
     async def multipart(self) -> MultipartReader:
         """A streaming reader of a multipart body; a missing or bad boundary is a 400."""
-        from aiostrata.http_parser import MultipartError, MultipartReader
+        return self._multipart_reader(None)
 
+    def _multipart_reader(self, max_parts: int | None) -> MultipartReader:
+        """``multipart()``, with ``max_parts`` for the reader's bound on parts (0 or less: none)."""
+        from aiostrata.http_parser import MultipartError, MultipartLimits, MultipartReader
+
+        limits = None
+        if max_parts is not None:
+            limits = MultipartLimits(max_parts=max_parts if max_parts > 0 else _UNBOUNDED)
         try:
-            return MultipartReader(self._headers, self._payload)
+            return MultipartReader(self._headers, self._payload, limits=limits)
         except MultipartError as exc:
             raise HTTPBadRequest(text=exc.message) from exc
 
@@ -527,15 +554,28 @@ class BaseRequest(StateMapping):
         if self.content_type == "multipart/form-data":
             from .multipart_form import read_multipart_form  # with the first form
 
-            reader = await self.multipart()
+            reader = self._multipart_reader(self._client_max_fields)
             self._post = MultiDictProxy(
-                await read_multipart_form(reader, self._client_max_size, self._loop)
+                await read_multipart_form(
+                    reader, self._client_max_size, self._loop, self._client_max_fields
+                )
             )
             return self._post
         data = await self.read()
         charset = self.charset or "utf-8"
         try:
             text = data.decode(charset)
+        except (UnicodeDecodeError, LookupError):
+            raise HTTPBadRequest(text="Malformed form body") from None
+        max_fields = self._client_max_fields
+        # Counted as parse_qsl counts (one more than the separators), before parsing.
+        if 0 < max_fields < text.count("&") + 1:
+            raise HTTPRequestEntityTooLarge(
+                max_size=max_fields,
+                actual_size=text.count("&") + 1,
+                text=f"Maximum number of form fields {max_fields} exceeded",
+            )
+        try:
             pairs = parse_qsl(text, keep_blank_values=True, encoding=charset, errors="strict")
         except (UnicodeDecodeError, LookupError, ValueError):
             raise HTTPBadRequest(text="Malformed form body") from None

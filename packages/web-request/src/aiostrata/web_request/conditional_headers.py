@@ -7,11 +7,13 @@ policy: a malformed Range is a ``ValueError`` that is also a 416.
 
 from __future__ import annotations
 
+import datetime
+
 from aiostrata.http_parser.header_grammar import HeaderParamError, parse_byte_range
 from aiostrata.http_parser.header_grammar import parse_etag_list as parse_etags
-from aiostrata.web_response import HTTPRequestRangeNotSatisfiable
+from aiostrata.web_response import HTTPRequestRangeNotSatisfiable, parse_http_date
 
-__all__ = ("InvalidRange", "parse_etags", "parse_range")
+__all__ = ("InvalidRange", "parse_etags", "parse_range", "single_http_date")
 
 
 class InvalidRange(HTTPRequestRangeNotSatisfiable, ValueError):
@@ -44,3 +46,15 @@ def parse_range(value: str | None) -> slice:
         return slice(None if last is None else -last, None, 1)
     # The header's bound is inclusive, a slice's is not.
     return slice(first, None if last is None else last + 1, 1)
+
+
+def single_http_date(values: list[str]) -> datetime.datetime | None:
+    """The date of a conditional header sent once with one HTTP-date, else None.
+
+    RFC 9110 13.1.3 and 13.1.4: If-Modified-Since and If-Unmodified-Since are
+    ignored when the value is not a valid HTTP-date or has more than one member:
+    two fields, or a list in one (an HTTP-date holds at most one comma).
+    """
+    if len(values) != 1 or values[0].count(",") > 1:
+        return None
+    return parse_http_date(values[0])

@@ -26,6 +26,7 @@ from aiostrata.http_parser import (
     MultipartError,
     MultipartLimitExceeded,
     MultipartReader,
+    TooManyParts,
 )
 from aiostrata.web_response import HTTPBadRequest, HTTPRequestEntityTooLarge
 
@@ -136,14 +137,25 @@ async def _read_fields(
 
 
 async def read_multipart_form(
-    reader: MultipartReader, max_size: int, loop: asyncio.AbstractEventLoop
+    reader: MultipartReader, max_size: int, loop: asyncio.AbstractEventLoop, max_fields: int = 0
 ) -> MultiDict[Any]:
-    """Read every part of a form; malformed is a 400, too large a 413, never a 500."""
+    """Read every part of a form; malformed is a 400, too large a 413, never a 500.
+
+    ``max_fields`` is the request's ``client_max_fields``: the reader was made with
+    it as its bound on parts, and a form with more is a 413 saying so.
+    """
     out: MultiDict[Any] = MultiDict()
     files: list[IO[bytes]] = []
     budget = _FormBudget(max_size)
     try:
         await _read_fields(reader, out, files, budget, loop)
+    except TooManyParts as exc:
+        _close_all(files)
+        raise HTTPRequestEntityTooLarge(
+            max_size=max_fields,
+            actual_size=max_fields + 1,
+            text=f"Maximum number of form fields {max_fields} exceeded",
+        ) from exc
     except MultipartLimitExceeded as exc:
         _close_all(files)
         raise HTTPRequestEntityTooLarge(

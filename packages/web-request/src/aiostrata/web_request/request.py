@@ -8,7 +8,7 @@ from typing import Any, Self
 from aiostrata.http_parser import RawRequestMessage
 from aiostrata.web_response import StreamResponse
 
-from .base_request import BaseRequest
+from .base_request import DEFAULT_MAX_FIELDS, BaseRequest
 from .chain_map import ChainMapProxy
 from .interfaces import RouteMatch
 
@@ -41,9 +41,15 @@ class Request(BaseRequest):
         host: str | None,
         remote: str | None,
         client_max_size: int,
+        client_max_fields: int = DEFAULT_MAX_FIELDS,
     ) -> Self:
         clone = super()._clone_with(
-            message, scheme=scheme, host=host, remote=remote, client_max_size=client_max_size
+            message,
+            scheme=scheme,
+            host=host,
+            remote=remote,
+            client_max_size=client_max_size,
+            client_max_fields=client_max_fields,
         )
         clone._match_info = self._match_info
         return clone

@@ -35,6 +35,7 @@ from aiostrata.web_response import UpgradedReceiver
 
 from .flow_control import FlowControl
 from .lifecycle import HasLifecycle, Lifecycle
+from .time_bounds import HeadTimer, RequestHeadTimeout, TimeBoundsConfig
 
 __all__ = ("RequestIntake",)
 
@@ -59,6 +60,8 @@ class RequestIntake(FlowControl, HasLifecycle):
     _idle_since: float | None
     _upgraded_buffer: bytearray
     _upgraded_receiver: UpgradedReceiver | None
+    _time_bounds: TimeBoundsConfig
+    _head_timer: HeadTimer
 
     # Defined by RequestHandler: wake its task; stop counting the connection as idle.
     _wake: Callable[[], None]
@@ -73,12 +76,22 @@ class RequestIntake(FlowControl, HasLifecycle):
         room = self._max_pipelined - len(self._messages)
         for event in self._parser.feed_data(data, max_heads=max(room, 0)):
             self._on_event(event)
+        self._head_timer.observe(len(data))  # a head left partial is timed
         if self._eof_seen and not self._parser.holding_back:
             self._end_of_input()
         backlogged = len(self._messages) >= self._max_pipelined or self._parser.holding_back
         if backlogged != self._paused_for_backlog:
             self._paused_for_backlog = backlogged
             self._apply_reading_state()
+
+    def _head_timed_out(self) -> None:
+        """The head being received outlasted its bound: answer 408 and close."""
+        if self._lifecycle is not Lifecycle.OPEN:
+            return
+        self._messages.append(RequestHeadTimeout("The request head took too long to arrive"))
+        self._advance(Lifecycle.DRAINING)
+        self._cancel_keepalive()
+        self._wake()
 
     def _end_of_input(self) -> None:
         if not self._input_ended:
@@ -121,7 +134,11 @@ class RequestIntake(FlowControl, HasLifecycle):
             payload: StreamReader = EMPTY_PAYLOAD
             if event.has_body:
                 raw = StreamReader(
-                    self, self._read_bufsize, loop=self._loop, read_timeout=self._body_read_timeout
+                    self,
+                    self._read_bufsize,
+                    loop=self._loop,
+                    read_timeout=self._body_read_timeout,
+                    pace=self._time_bounds.body_rate(self._loop),
                 )
                 if message.chunked:
                     raw.begin_http_chunk_receiving()

@@ -47,6 +47,7 @@ from .intake import RequestIntake
 from .lifecycle import Lifecycle
 from .lingering import discard_unread_body
 from .log import access_logger, server_logger
+from .time_bounds import HeadTimer, TimeBoundsConfig
 
 if TYPE_CHECKING:
     from .server import Server
@@ -88,6 +89,12 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
         max_lingering_bytes: int = 2**20,
         max_decompressed_size: int = DEFAULT_MAX_DECOMPRESSED_SIZE,
         body_read_timeout: float | None = 60.0,
+        header_timeout: float | None = 20.0,
+        header_timeout_max: float = 40.0,
+        header_min_rate: float = 500.0,
+        initial_idle_timeout: float | None = 15.0,
+        body_min_rate: float | None = 500.0,
+        body_rate_grace: float = 20.0,
     ) -> None:
         self._manager = manager
         self._loop = loop
@@ -103,6 +110,24 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
         self._auto_decompress = auto_decompress
         self._max_decompressed_size = max_decompressed_size
         self._body_read_timeout = body_read_timeout
+        # Slow clients (see time_bounds): a silent connection, a slow head, a slow body.
+        self._time_bounds = TimeBoundsConfig.shared(
+            header_timeout,
+            header_timeout_max,
+            header_min_rate,
+            initial_idle_timeout,
+            body_min_rate,
+            body_rate_grace,
+        )
+        self._head_timer = HeadTimer(
+            loop,
+            self._time_bounds,
+            head_pending=lambda: self._parser.head_pending,
+            served_any=lambda: self._idle_since is not self._connected_idle_since,
+            on_idle=self.force_close,
+            on_expired=self._head_timed_out,
+        )
+        self._connected_idle_since: float | None = None
         self._timeout_ceil_threshold = timeout_ceil_threshold
         self._max_pipelined = max_pipelined
         self._limits = ParserLimits(
@@ -174,12 +199,20 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
         self._task_handler = self._loop.create_task(self._serve(), context=self._context)
         self._manager.connection_made(self, transport)
         self._schedule_keepalive()
+        # The head timer tells a connection that has sent nothing from one whose
+        # first request went by the fast lane (which only moves ``_idle_since``)
+        # by this very float object: any request replaces it.
+        if self._idle_since is None:
+            self._idle_since = self._loop.time()
+        self._connected_idle_since = self._idle_since
+        self._head_timer.connection_started()
 
     def connection_lost(self, exc: BaseException | None) -> None:
         self._manager.connection_lost(self, exc)
         self._transport = None
         self._lifecycle = Lifecycle.CLOSING
         self._cancel_keepalive()
+        self._head_timer.stop()
         if self._linger_handle is not None:
             self._linger_handle.cancel()
             self._linger_handle = None
