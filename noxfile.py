@@ -8,8 +8,9 @@ Run through the bootstrap script, which needs nothing but python3:
     python3 tools/dev.py nox -s "tests(web-router)"   # one package's tests (`-s tests`: all)
     python3 tools/dev.py nox -l             # list the sessions
 
-Sessions: lint, build, tests(<folder>) for each packages/<folder>, speedups, typecheck, layers,
-deps, integration, api, fuzz (15 s per codec); and demo, bench and stress (not run by default).
+Sessions: lint, build, tests(<folder>) for each packages/<folder>, speedups, typecheck, typing,
+layers, deps, integration, api, fuzz (15 s per codec); and demo, bench and stress (not run by
+default).
 Release engineering (see the sections at the end; RELEASING.md): install (the README's
 install from the wheelhouse, in fresh venvs outside the tree), tests_py-3.X(<folder>) (each
 package's tests on the other supported Pythons), compat(<folder>), api_diff, docs, tools; and dist
@@ -288,11 +289,41 @@ def typecheck(session: nox.Session) -> None:
     _run_each(session, commands)
 
 
+@nox.session(name="typing")
+def typing_session(session: nox.Session) -> None:
+    """Types reach the user: mypy --strict over tests-typing/, against the installed wheels.
+
+    router_alone_types.py is checked in a venv holding only web-router and what it needs (a
+    router used without an application); app_types.py then with the meta-package installed.
+    """
+    folder = ROOT / "tests-typing"
+    mypy = [
+        "mypy",
+        "--config-file",
+        str(folder / "mypy.ini"),
+        "--cache-dir",
+        str(folder / ".mypy_cache"),
+    ]
+    router = REPO.by_module["aiostrata.web_router"]
+    _install_wheels(session, REPO.closure(router), "mypy")
+    with session.chdir(folder):
+        session.run(*mypy, "router_alone_types.py")
+    web = REPO.by_module["aiostrata.web"]
+    _install_wheels(session, REPO.closure(web))
+    with session.chdir(folder):
+        session.run(*mypy, "app_types.py")
+        session.run("python", "-c", "import app_types, router_alone_types")
+
+
 @nox.session
 def layers(session: nox.Session) -> None:
-    """import-linter: who may import whom (contracts: [tool.importlinter] in root pyproject)."""
-    _install_wheels(session, REPO.packages, "import-linter")
+    """import-linter: who may import whom (contracts: [tool.importlinter] in root pyproject);
+    then no private name (``obj._name``) crosses a package boundary (tools/check_private_access.py,
+    which asks mypy whose attribute each one is)."""
+    _install_wheels(session, REPO.packages, "import-linter", "mypy")
     session.run("lint-imports", str(ROOT / "pyproject.toml"))
+    with session.chdir(ROOT):
+        session.run("python", "-m", "tools.check_private_access")
 
 
 @nox.session(reuse_venv=True)
@@ -780,7 +811,11 @@ def tools(session: nox.Session) -> None:
     Releases, compat's choices and api_diff run for real in a clone of the committed HEAD
     (so commit before running it locally).
     """
-    session.install("pytest", "packaging", "towncrier", "twine", "griffe")
+    # mypy and the packages' own needs: test_check_private_access.py runs the layers check.
+    session.install(
+        "pytest", "packaging", "towncrier", "twine", "griffe", "mypy",
+        *REPO.third_party_requires(),
+    )  # fmt: skip
     session.run(
         "python", "-m", "pytest", "tests-tools", "--rootdir", str(ROOT), "-p", "no:cacheprovider",
         "-o", "xfail_strict=true", "--strict-markers", *session.posargs,

@@ -23,7 +23,10 @@ async def index(request: web.Request) -> web.Response:
 
 async def stylesheet_url(request: web.Request) -> web.Response:
     """The stylesheet's URL with a hash of its content: a new URL whenever the file changes."""
-    url = request.app.router["static"].url_for(filename="style.css", append_version=True)
+    static = request.app.router["static"]
+    if not isinstance(static, web.StaticResource):  # only its url_for takes append_version
+        raise TypeError("the 'static' route is not a static resource")
+    url = static.url_for(filename="style.css", append_version=True)
     return web.Response(text=str(url))
 
 

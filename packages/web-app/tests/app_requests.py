@@ -6,8 +6,7 @@ import asyncio
 from typing import Any
 
 from aiostrata.http_parser import EMPTY_PAYLOAD, HttpRequestParser, RequestHead, StreamWriter
-from aiostrata.web_app import Application
-from aiostrata.web_request import Request
+from aiostrata.web_app import Application, Request
 from aiostrata.web_response import HTTPException, StreamResponse
 
 
@@ -45,7 +44,7 @@ def request_for(app: Application, method: str, path: str, *headers: str) -> Requ
     assert isinstance(head, RequestHead)
     loop = asyncio.get_running_loop()
     connection = _Connection()
-    return app._make_request(
+    return app.request_factory(
         head.message, EMPTY_PAYLOAD, connection, StreamWriter(connection, loop), None
     )
 
@@ -54,6 +53,6 @@ async def call(app: Application, method: str, path: str, *headers: str) -> Strea
     """The response the app gives, with raised HTTP exceptions returned as responses."""
     app.freeze()
     try:
-        return await app._handle(request_for(app, method, path, *headers))
+        return await app.request_handler(request_for(app, method, path, *headers))
     except HTTPException as exc:
         return exc

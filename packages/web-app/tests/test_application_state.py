@@ -70,7 +70,7 @@ def test_routes_cannot_be_added_after_freeze() -> None:
         return None
 
     with pytest.raises(RuntimeError):
-        app.router.add_get("/", handler)  # type: ignore[arg-type]
+        app.router.add_get("/", handler)
 
 
 def test_state_with_string_and_typed_keys_sorts() -> None:

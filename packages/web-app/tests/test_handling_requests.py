@@ -5,10 +5,16 @@ from __future__ import annotations
 import pytest
 from app_requests import call
 
-from aiostrata.web_app import AppKey, Application, middleware, normalize_path_middleware
-from aiostrata.web_request import Request
+from aiostrata import web_app, web_request
+from aiostrata.web_app import (
+    AppKey,
+    Application,
+    Handler,
+    Request,
+    middleware,
+    normalize_path_middleware,
+)
 from aiostrata.web_response import HTTPRedirection, Response, StreamResponse
-from aiostrata.web_router import Handler
 
 
 async def test_routes_and_match_info_reach_the_handler() -> None:
@@ -26,6 +32,22 @@ async def test_routes_and_match_info_reach_the_handler() -> None:
     not_allowed = await call(app, "POST", "/users/ann")
     assert not_allowed.status == 405
     assert not_allowed.headers["Allow"] == "GET,HEAD"
+
+
+async def test_handlers_receive_the_application_request_class() -> None:
+    app = Application()
+    seen: list[object] = []
+
+    async def handler(request: Request) -> Response:
+        seen.append(request)
+        return Response()
+
+    app.router.add_get("/", handler)
+    await call(app, "GET", "/")
+    (request,) = seen
+    # The class whose app/match_info are typed as Application/UrlMappingMatchInfo.
+    assert type(request) is web_app.Request
+    assert isinstance(request, web_request.Request)
 
 
 async def test_middlewares_wrap_in_declaration_order() -> None:

@@ -5,10 +5,8 @@ from __future__ import annotations
 import pytest
 from app_requests import call
 
-from aiostrata.web_app import AppKey, Application, middleware
-from aiostrata.web_request import Request
+from aiostrata.web_app import AppKey, Application, Handler, Request, middleware
 from aiostrata.web_response import Response, StreamResponse
-from aiostrata.web_router import Handler
 
 
 async def test_new_style_chain_runs_in_order_on_every_request_and_for_every_route() -> None:

@@ -23,6 +23,13 @@ async def test_content_type_and_charset() -> None:
     assert bare.charset is None
 
 
+async def test_content_type_reads_quoted_parameters_as_responses_do() -> None:
+    request = make_request(head('Content-Type: text/plain; foo="a;b"; charset=utf-8'))
+    assert request.content_type == "text/plain"
+    assert request.charset == "utf-8"
+    assert make_request(head("Content-Type: nonsense")).content_type == "text/plain"
+
+
 async def test_cookies_are_parsed_and_read_only() -> None:
     request = make_request(head('Cookie: a=1; b="two words"; bad name=3; c=', "Cookie: a=9; d=4"))
     assert dict(request.cookies) == {"a": "1", "b": "two words", "c": "", "d": "4"}

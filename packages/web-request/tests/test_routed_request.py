@@ -69,7 +69,7 @@ async def test_prepare_hook_sends_on_response_prepare_for_each_app() -> None:
     request = make_routed_request(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n")
     request._match_info = FakeMatch((root, child), child)
     response: Any = object()
-    await request._prepare_hook(response)
+    await request.run_prepare_hooks(response)
     assert root.on_response_prepare.calls == [(request, response)]
     assert child.on_response_prepare.calls == [(request, response)]
 

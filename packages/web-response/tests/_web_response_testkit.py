@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from aiostrata.http_parser import AbstractStreamWriter, HttpVersion, HttpVersion11, StreamWriter
+from aiostrata.http_parser import HttpVersion, HttpVersion11, StreamWriter
 from aiostrata.web_response import StreamResponse
 
 
@@ -73,14 +73,10 @@ class FakeRequest:
     def headers(self) -> CIMultiDictProxy[str]:
         return CIMultiDictProxy(CIMultiDict(self.raw_headers))
 
-    @property
-    def _payload_writer(self) -> AbstractStreamWriter:
-        return self.writer
-
     def has_prepare_hooks(self) -> bool:
         return self.hooks
 
-    async def _prepare_hook(self, response: StreamResponse) -> None:
+    async def run_prepare_hooks(self, response: StreamResponse) -> None:
         self.hook_calls.append(response)
         if self.on_prepare is not None:
             await self.on_prepare(response)

@@ -56,6 +56,15 @@ def test_content_type_reads_header_set_directly() -> None:
     assert response.charset is None
 
 
+def test_setting_charset_keeps_a_quoted_parameter_whole() -> None:
+    response = StreamResponse(headers={"Content-Type": 'text/plain; foo="a;b"; charset=utf-8'})
+    response.charset = "latin-1"
+    assert response.headers["Content-Type"] == 'text/plain; foo="a;b"; charset=latin-1'
+    response.content_type = "text/html"
+    assert response.headers["Content-Type"] == 'text/html; foo="a;b"; charset=latin-1'
+    assert response.charset == "latin-1"
+
+
 def test_content_type_without_subtype_reads_as_text_plain() -> None:
     response = StreamResponse(headers={"Content-Type": "garbage"})
     assert response.content_type == "text/plain"

@@ -13,7 +13,6 @@ from typing import Any
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from aiostrata.http_parser import (
-    AbstractStreamWriter,
     DeflateParams,
     HttpVersion,
     HttpVersion11,
@@ -131,14 +130,10 @@ class FakeWSRequest:
     def headers(self) -> CIMultiDictProxy[str]:
         return CIMultiDictProxy(CIMultiDict(self.raw_headers))
 
-    @property
-    def _payload_writer(self) -> AbstractStreamWriter:
-        return self.writer
-
     def has_prepare_hooks(self) -> bool:
         return True  # the fake records every prepared response
 
-    async def _prepare_hook(self, response: StreamResponse) -> None:
+    async def run_prepare_hooks(self, response: StreamResponse) -> None:
         self.prepared_responses.append(response)
 
 

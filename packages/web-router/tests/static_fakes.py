@@ -45,6 +45,7 @@ async def fetch(router: UrlDispatcher, raw_path: str, method: str = "GET") -> St
     """Resolve *raw_path* and run the handler; an HTTP exception is returned, not raised."""
     match_info = await router.resolve(make_request(method, raw_path))
     try:
-        return await match_info.handler(HandlerRequest(match_info))
+        response: StreamResponse = await match_info.handler(HandlerRequest(match_info))
+        return response
     except HTTPException as exc:
         return exc

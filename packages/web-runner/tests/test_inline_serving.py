@@ -19,10 +19,8 @@ from wire import ServeApp, exchange, read_response
 
 import aiostrata.web_runner.request_handler as request_handler
 from aiostrata.http_parser import AbstractStreamWriter
-from aiostrata.web_app import Application, middleware
-from aiostrata.web_request import Request
+from aiostrata.web_app import Application, Handler, Request, middleware
 from aiostrata.web_response import PreparingRequest, Response, StreamResponse
-from aiostrata.web_router import Handler
 
 REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="unset")
 

@@ -15,7 +15,14 @@ from collections.abc import Mapping
 from typing import Final
 from urllib.parse import quote, unquote
 
-from .header_params import HeaderParamError, is_token, parse_parameterized, quote_string
+from .header_grammar import (
+    EXT_CHARSET,
+    EXT_VALUE_CHARS,
+    HeaderParamError,
+    is_token,
+    parse_parameterized,
+    quote_string,
+)
 
 __all__ = (
     "BadContentDispositionHeader",
@@ -28,8 +35,8 @@ __all__ = (
 # RFC 2231 3: a continued parameter is ``name*0``, ``name*1*``, ...
 _CONTINUATION: Final = re.compile(r"(.+)\*(0|[1-9][0-9]{0,2})(\*?)")
 # RFC 8187 3.2.1: ext-value = charset "'" [ language ] "'" value-chars
-_EXT_VALUE: Final = re.compile(r"([!#$%&+\-^_`{}~0-9A-Za-z]+)'([A-Za-z0-9\-]*)'(.*)", re.DOTALL)
-_VALUE_CHARS: Final = re.compile(r"(?:[!#$&+\-.^_`|~0-9A-Za-z]|%[0-9A-Fa-f]{2})*")
+_EXT_VALUE: Final = re.compile(rf"({EXT_CHARSET})'([A-Za-z0-9\-]*)'(.*)", re.DOTALL)
+_VALUE_CHARS: Final = re.compile(EXT_VALUE_CHARS)
 
 
 class BadContentDispositionHeader(RuntimeWarning):

@@ -25,6 +25,8 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
+from .header_grammar import TOKEN_BYTES
+
 __all__ = ("split_valid_fields",)
 
 # One field line, validated and split in one pass. Anchored at line starts (MULTILINE);
@@ -33,7 +35,7 @@ __all__ = ("split_valid_fields",)
 # by line: matches start at line starts and cannot cross a CR or LF, so each one ends
 # at the CRLF of the line it started on.
 _FIELD_LINE: Final = re.compile(
-    rb"^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*+"
+    rb"^(" + TOKEN_BYTES + rb"):[ \t]*+"
     rb"([\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff]|)[ \t]*\r\n",
     re.MULTILINE,
 )

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Final
 
-from .header_params import HeaderParamError, parse_parameterized
+from .header_grammar import HeaderParamError, parse_parameterized
 from .multipart_errors import InvalidBoundary
 
 __all__ = ("boundary_from_content_type", "check_boundary")

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl
 from multidict import CIMultiDictProxy
 
 from .content_disposition import content_disposition_filename, parse_content_disposition
-from .header_params import HeaderParamError, parse_parameterized
+from .header_grammar import HeaderParamError, parse_parameterized
 from .multipart_boundary import boundary_from_content_type
 from .multipart_decoding import PartDecoder
 from .multipart_errors import (

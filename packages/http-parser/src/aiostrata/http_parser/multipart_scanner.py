@@ -16,6 +16,7 @@ from typing import Final
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
+from .header_grammar import TOKEN_CHARS
 from .multipart_errors import (
     EpilogueTooLarge,
     IncompleteMultipart,
@@ -35,9 +36,7 @@ ReadSome = Callable[[int], Awaitable[bytes]]
 _READ_SIZE: Final = 2**16
 _CRLF: Final = b"\r\n"
 _PADDING: Final = b" \t"
-_TOKEN_BYTES: Final = frozenset(
-    b"!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-)
+_TOKEN_BYTES: Final = frozenset(TOKEN_CHARS.encode("ascii"))
 # RFC 9110 5.5: no CTLs but HTAB in a field value.
 _BAD_VALUE_BYTES: Final = frozenset(range(0x20)) - {0x09} | {0x7F}
 

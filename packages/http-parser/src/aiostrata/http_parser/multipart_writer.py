@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 from multidict import CIMultiDict
 
 from .content_disposition import content_disposition_header
-from .header_params import HeaderParamError, is_token, parse_parameterized, quote_string
+from .header_grammar import HeaderParamError, is_token, parse_parameterized, quote_string
 from .multipart_boundary import check_boundary
 from .serialize import encode_head
 

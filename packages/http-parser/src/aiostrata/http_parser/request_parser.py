@@ -48,6 +48,7 @@ from .events import (
     request_head,
 )
 from .field_section import split_valid_fields
+from .header_grammar import QUOTED_STRING_BYTES, TOKEN_BYTES, TOKEN_BYTES_RE
 from .limits import ParserLimits
 from .messages import RawRequestMessage
 from .section_cache import SECTIONS
@@ -56,7 +57,7 @@ from .versions import HttpVersion, HttpVersion10, HttpVersion11
 
 __all__ = ("HttpRequestParser",)
 
-_TOKEN: Final = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_TOKEN: Final = TOKEN_BYTES_RE
 _VERSION: Final = re.compile(rb"HTTP/([0-9])\.([0-9])")
 # Request-target: visible ASCII only; never a fragment (RFC 9112 3.2).
 _BAD_TARGET_BYTE: Final = re.compile(rb"[^\x21-\x7e]|#")
@@ -67,9 +68,13 @@ _DIGITS: Final = re.compile(rb"[0-9]{1,18}")
 _HEX: Final = re.compile(rb"[0-9A-Fa-f]{1,16}")
 # chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ) (RFC 9112 7.1.1)
 _CHUNK_EXT: Final = re.compile(
-    rb"(?:[ \t]*;[ \t]*[!#$%&\'*+\-.^_`|~0-9A-Za-z]+"
-    rb"(?:[ \t]*=[ \t]*(?:[!#$%&\'*+\-.^_`|~0-9A-Za-z]+"
-    rb'|"(?:[\t !#-\[\]-~\x80-\xff]|\\[\t -~\x80-\xff])*"))?)*'
+    rb"(?:[ \t]*;[ \t]*"
+    + TOKEN_BYTES
+    + rb"(?:[ \t]*=[ \t]*(?:"
+    + TOKEN_BYTES
+    + rb"|"
+    + QUOTED_STRING_BYTES
+    + rb"))?)*"
 )
 # uri-host [ ":" port ], strict enough to refuse spaces, userinfo and paths.
 _HOST: Final = re.compile(

@@ -12,11 +12,12 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
+from .header_grammar import TOKEN_RE
 from .versions import HttpVersion
 
 __all__ = ("UnsafeHeaderError", "check_reason", "encode_head", "serialize_head")
 
-_TOKEN: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_TOKEN: Final = TOKEN_RE
 # Field values: no CR, LF or NUL; other CTLs are refused too (RFC 9110 5.5).
 _UNSAFE_VALUE: Final = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 

@@ -18,6 +18,7 @@ from typing import BinaryIO, Final
 
 from multidict import CIMultiDict
 
+from .header_grammar import TOKEN_BYTES
 from .interfaces import WritableConnection
 from .serialize import encode_head
 
@@ -28,7 +29,7 @@ _DRAIN_THRESHOLD: Final = 2**16
 # A complete interim response, as a handler may write it by hand before the final head.
 _INTERIM_RESPONSE: Final = re.compile(
     rb"HTTP/1\.1 1(?!01)[0-9]{2} [^\x00-\x08\x0a-\x1f\x7f]*\r\n"
-    rb"(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+: [^\x00-\x08\x0a-\x1f\x7f]*\r\n)*\r\n"
+    rb"(?:" + TOKEN_BYTES + rb": [^\x00-\x08\x0a-\x1f\x7f]*\r\n)*\r\n"
 )
 _INTERIM_REASONS: Final = {100: "Continue", 102: "Processing", 103: "Early Hints"}
 # Bodies up to this size leave in the same write as their head; larger ones follow it.

@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final, NamedTuple
 
+from .header_grammar import is_token
+
 __all__ = ("DeflateDirection", "DeflateParams", "negotiate_permessage_deflate")
 
 _EXTENSION: Final = "permessage-deflate"
 # RFC 9110 5.6.2 tchar
-_TOKEN: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 # RFC 7692 7.1.2.1: 8..15 written as %x38-39 / "1" %x30-35, so no leading zeros or signs.
 _WINDOW_BITS: Final = re.compile(r"[89]|1[0-5]")
 # zlib cannot compress with a 256-byte window (it silently uses 512), so an offer that
@@ -163,7 +164,7 @@ def _client_window_bits(params: dict[str, str | None]) -> int | None:
 def _parse_param(raw: str) -> tuple[str, str | None]:
     key, sep, value = raw.partition("=")
     key = key.strip(" \t")
-    if not _TOKEN.fullmatch(key):
+    if not is_token(key):
         raise _Declined
     if not sep:
         return key.lower(), None
@@ -171,14 +172,14 @@ def _parse_param(raw: str) -> tuple[str, str | None]:
     if len(value) >= 2 and value[0] == value[-1] == '"':
         # RFC 6455 9.1: a quoted value must still be a token once unquoted
         value = value[1:-1]
-    if not _TOKEN.fullmatch(value):
+    if not is_token(value):
         raise _Declined
     return key.lower(), value
 
 
 def _split_params(offer: str) -> list[str]:
     parts = [part.strip(" \t") for part in offer.split(";")]
-    if not _TOKEN.fullmatch(parts[0]):
+    if not is_token(parts[0]):
         raise _Declined
     return parts
 

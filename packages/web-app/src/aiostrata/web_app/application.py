@@ -2,7 +2,7 @@
 
 The application is where routing, the middleware chain and the lifecycle
 signals meet; it knows nothing of sockets. The runner package serves it by
-calling :meth:`Application._handle` for each request it parses.
+calling :attr:`Application.request_handler` for each request it parses.
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from functools import partial, update_wrapper
-from typing import Any, Final, TypeVar, cast, overload
+from typing import Any, ClassVar, Final, TypeVar, cast
 
 from aiosignal import Signal
 
-from aiostrata.web_request import ConnectionInfo, Request
-from aiostrata.web_response import StreamResponse
+from aiostrata.web_request import ConnectionInfo
+from aiostrata.web_response import StateDict, StateKey, StateMapping, StreamResponse
 from aiostrata.web_router import (
     AbstractResource,
     AbstractRoute,
@@ -32,12 +32,13 @@ from aiostrata.web_router import (
 from .app_key import AppKey
 from .cleanup_context import CleanupContext
 from .handler_factory import make_protocol_factory
+from .interfaces import RequestFactory
 from .middlewares import Handler, as_current_app
+from .request import Request
 
 __all__ = ("Application",)
 
 _T = TypeVar("_T")
-_U = TypeVar("_U")
 _default_logger: Final = logging.getLogger("aiohttp.web")  # aiohttp's documented name
 _sentinel: Any = object()
 # Bound on the cached middleware chains of one application (see Application._handle).
@@ -47,7 +48,7 @@ _AppSignal = Signal["Application"]
 _RespPrepareSignal = Signal[Request, StreamResponse]
 
 
-class Application(MutableMapping[str | AppKey[Any], Any]):
+class Application(StateMapping):
     """A web application: a router, middlewares, lifecycle signals and shared state."""
 
     ATTRS: Final = frozenset(
@@ -105,7 +106,7 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         self._run_middlewares: bool | None = None
         # (handler, apps) -> the handler wrapped in those apps' middlewares; see _handle.
         self._middleware_chains: dict[tuple[Any, tuple[Any, ...]], Handler] = {}
-        self._state: dict[str | AppKey[Any], Any] = {}
+        self._state: StateDict = {}
         self._frozen = False
         self._pre_frozen = False
         self._subapps: list[Application] = []
@@ -138,70 +139,24 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
 
     # -- state ---------------------------------------------------------------
 
-    def __eq__(self, other: object) -> bool:
-        return self is other
+    # The mapping itself (typed keys, identity equality) is web_response.StateMapping;
+    # an application vets each write: it warns on string keys and once it has started.
+    _guards_state: ClassVar[bool] = True
 
-    def __hash__(self) -> int:
-        return id(self)
-
-    def __bool__(self) -> bool:
-        return True
-
-    @overload
-    def __getitem__(self, key: AppKey[_T]) -> _T: ...
-
-    @overload
-    def __getitem__(self, key: str) -> Any: ...
-
-    def __getitem__(self, key: str | AppKey[_T]) -> Any:
-        return self._state[key]
-
-    def _check_frozen(self) -> None:
+    def _check_state_write(self, key: str | StateKey[Any], *, deleting: bool) -> None:
         if self._frozen:
             warnings.warn(
                 "Changing state of started or joined application is deprecated",
                 DeprecationWarning,
                 stacklevel=3,
             )
-
-    @overload
-    def __setitem__(self, key: AppKey[_T], value: _T) -> None: ...
-
-    @overload
-    def __setitem__(self, key: str, value: Any) -> None: ...
-
-    def __setitem__(self, key: str | AppKey[_T], value: Any) -> None:
-        self._check_frozen()
-        if not isinstance(key, AppKey):
+        if not deleting and not isinstance(key, AppKey):
             warnings.warn(
                 "It is recommended to use web.AppKey instances for keys.\n"
                 "https://docs.aiohttp.org/en/stable/web_advanced.html#application-s-config",
                 category=NotAppKeyWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
-        self._state[key] = value
-
-    def __delitem__(self, key: str | AppKey[_T]) -> None:
-        self._check_frozen()
-        del self._state[key]
-
-    def __len__(self) -> int:
-        return len(self._state)
-
-    def __iter__(self) -> Iterator[str | AppKey[Any]]:
-        return iter(self._state)
-
-    @overload  # type: ignore[override]
-    def get(self, key: AppKey[_T], default: None = ...) -> _T | None: ...
-
-    @overload
-    def get(self, key: AppKey[_T], default: _U) -> _T | _U: ...
-
-    @overload
-    def get(self, key: str, default: Any = ...) -> Any: ...
-
-    def get(self, key: str | AppKey[_T], default: Any = None) -> Any:
-        return self._state.get(key, default)
 
     def __repr__(self) -> str:
         return f"<Application 0x{id(self):x}>"
@@ -351,6 +306,39 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
     def add_routes(self, routes_table: Iterable[AbstractRouteDef]) -> list[AbstractRoute]:
         """Shortcut for ``app.router.add_routes(routes_table)``."""
         return self._router.add_routes(routes_table)
+
+    # -- serving: what a runner needs (interfaces.ServableApplication) ---------------
+
+    def attach_loop(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        """Bind the application (and its sub-applications) to the loop that will serve it.
+
+        None means the current event loop. A runner calls it before ``startup()``;
+        binding to a second, different loop is an error.
+        """
+        self._set_loop(loop)
+
+    @property
+    def handler_args(self) -> Mapping[str, Any]:
+        """``Application(handler_args=...)``: connection options that win over a runner's."""
+        return self._handler_args or {}
+
+    @property
+    def request_handler(self) -> Callable[[Request], Awaitable[StreamResponse]]:
+        """What serves each request: routing, middlewares, the handler (bound once per server).
+
+        Read through this property, so an aiohttp-style subclass overriding
+        ``_handle`` still takes effect.
+        """
+        return self._handle
+
+    @property
+    def request_factory(self) -> RequestFactory:
+        """Builds this application's :class:`Request` for each parsed message.
+
+        Read through this property, so an aiohttp-style subclass overriding
+        ``_make_request`` still takes effect.
+        """
+        return self._make_request
 
     # -- lifecycle -----------------------------------------------------------------
 

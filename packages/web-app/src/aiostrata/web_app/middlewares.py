@@ -6,10 +6,11 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any, Final, TypeVar
 
-from aiostrata.web_request import Request
 from aiostrata.web_response import HTTPMove, HTTPPermanentRedirect, StreamResponse
 
-__all__ = ("Middleware", "as_current_app", "middleware", "normalize_path_middleware")
+from .request import Request
+
+__all__ = ("Handler", "Middleware", "as_current_app", "middleware", "normalize_path_middleware")
 
 Handler = Callable[[Request], Awaitable[StreamResponse]]
 Middleware = Callable[[Request, Handler], Awaitable[StreamResponse]]

@@ -13,16 +13,17 @@ import functools
 import json
 import socket
 import warnings
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Final, Self, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
 from urllib.parse import parse_qsl
 
 from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
 from yarl import URL
 
 from aiostrata.http_parser import (
+    EMPTY_PAYLOAD,
     AbstractStreamWriter,
     DecodingStreamReader,
     HttpVersion,
@@ -30,10 +31,13 @@ from aiostrata.http_parser import (
     RawRequestMessage,
     StreamReader,
 )
+from aiostrata.http_parser.header_grammar import parse_content_type
 from aiostrata.web_response import (
     ETag,
     HTTPBadRequest,
     HTTPRequestEntityTooLarge,
+    StateDict,
+    StateMapping,
     StreamResponse,
 )
 
@@ -41,7 +45,6 @@ from .conditional_headers import parse_etags, parse_range, single_http_date
 from .cookie_header import parse_cookie_header
 from .forwarded import parse_forwarded
 from .interfaces import ConnectionInfo
-from .request_key import RequestKey
 
 if TYPE_CHECKING:
     from aiostrata.http_parser import MultipartReader
@@ -65,8 +68,9 @@ _NO_PARAMS: Final[Mapping[str, str]] = MappingProxyType({})
 def _parse_content_type(header: str | None) -> tuple[str, Mapping[str, str]]:
     """Split a Content-Type into its lower-cased media type and its parameters.
 
-    The email package reads it as aiohttp does (an invalid type is text/plain), but
-    it is slow, and the same few values repeat: short ones are parsed once.
+    Read by the shared header grammar (an invalid type is text/plain, as aiohttp
+    reads it); the same few values repeat, so short ones are turned into a
+    read-only mapping once.
     """
     if not header:
         return "application/octet-stream", _NO_PARAMS
@@ -76,20 +80,14 @@ def _parse_content_type(header: str | None) -> tuple[str, Mapping[str, str]]:
 
 
 def _parse_content_type_uncached(header: str) -> tuple[str, Mapping[str, str]]:
-    from email.message import Message  # on the first parse, not with the package
-
-    message = Message()
-    message["content-type"] = header
-    params = dict(message.get_params(failobj=[])[1:])
-    return message.get_content_type(), MappingProxyType(
-        {k.lower(): str(v) for k, v in params.items()}
-    )
+    media, params = parse_content_type(header)
+    return media, MappingProxyType(dict(params)) if params else _NO_PARAMS
 
 
 _parse_content_type_cached = functools.lru_cache(maxsize=256)(_parse_content_type_uncached)
 
 
-class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
+class BaseRequest(StateMapping):
     """An incoming request; a dict-like bag of state shared with middlewares."""
 
     ATTRS: Final = frozenset(
@@ -107,7 +105,7 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
         *,
         client_max_size: int = 1024**2,
         client_max_fields: int = DEFAULT_MAX_FIELDS,
-        state: dict[str | RequestKey[Any], Any] | None = None,
+        state: StateDict | None = None,
         scheme: str | None = None,
         host: str | None = None,
         remote: str | None = None,
@@ -160,7 +158,7 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
     _method: str
     _version: HttpVersion
     _rel_url: URL
-    _state: dict[str | RequestKey[Any], Any]
+    _state: StateDict
     _task: asyncio.Task[Any] | None
     _loop: asyncio.AbstractEventLoop
     _client_max_size: int
@@ -248,6 +246,24 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
     @property
     def writer(self) -> AbstractStreamWriter:
         return self._payload_writer
+
+    def set_writer(self, writer: AbstractStreamWriter) -> None:
+        """Send the responses prepared from now on through ``writer``.
+
+        The connection (web_runner) calls it to answer 500 through a fresh writer
+        when a response failed after setting the old one's framing. Stored without
+        ``Request.__setattr__``'s check for custom attributes.
+        """
+        self.__dict__["_payload_writer"] = writer
+
+    def without_hooks(self, writer: AbstractStreamWriter) -> BaseRequest:
+        """A bare request for the same message and connection, writing through ``writer``.
+
+        It has no body, no state and no prepare hooks: the connection (web_runner)
+        answers 500 through it when an ``on_response_prepare`` receiver failed for
+        the error response too.
+        """
+        return BaseRequest(self._message, EMPTY_PAYLOAD, self._protocol, writer, None, self._loop)
 
     @property
     def client_max_size(self) -> int:
@@ -566,54 +582,22 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
         self._post = MultiDictProxy(MultiDict(pairs))
         return self._post
 
-    async def _prepare_hook(self, response: StreamResponse) -> None:
-        """Runs before a response's head is written; a routed Request sends signals here."""
+    async def run_prepare_hooks(self, response: StreamResponse) -> None:
+        """Run what must happen before ``response``'s head is written (web_response calls it).
+
+        Part of ``web_response.PreparingRequest``; a bare request has nothing to run,
+        a routed :class:`Request` sends each application's ``on_response_prepare``.
+        """
 
     def has_prepare_hooks(self) -> bool:
-        """Whether ``_prepare_hook`` has work to do before a response's head is written.
+        """Whether ``run_prepare_hooks`` has work to do before a response's head is written.
 
         False lets a response that needs nothing else be sent without awaiting it
         (``Response.send_now``). A subclass that overrides the hook is assumed to use it.
         """
-        return type(self)._prepare_hook is not BaseRequest._prepare_hook
+        return type(self).run_prepare_hooks is not BaseRequest.run_prepare_hooks
 
     # -- mapping and identity ------------------------------------------------
-
-    @overload
-    def __getitem__(self, key: RequestKey[_T]) -> _T: ...
-
-    @overload
-    def __getitem__(self, key: str) -> Any: ...
-
-    def __getitem__(self, key: str | RequestKey[_T]) -> Any:
-        return self._state[key]
-
-    @overload
-    def __setitem__(self, key: RequestKey[_T], value: _T) -> None: ...
-
-    @overload
-    def __setitem__(self, key: str, value: Any) -> None: ...
-
-    def __setitem__(self, key: str | RequestKey[_T], value: Any) -> None:
-        self._state[key] = value
-
-    def __delitem__(self, key: str | RequestKey[Any]) -> None:
-        del self._state[key]
-
-    def __len__(self) -> int:
-        return len(self._state)
-
-    def __iter__(self) -> Iterator[str | RequestKey[Any]]:
-        return iter(self._state)
-
-    def __eq__(self, other: object) -> bool:
-        return self is other
-
-    def __hash__(self) -> int:
-        return id(self)
-
-    def __bool__(self) -> bool:
-        return True
 
     def __repr__(self) -> str:
         path = self.path.encode("ascii", "backslashreplace").decode("ascii")

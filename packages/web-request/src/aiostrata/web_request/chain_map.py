@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TypeVar, final, overload
 
+from aiostrata.web_response import StateKey
+
 _T = TypeVar("_T")
+_D = TypeVar("_D")
 
 
 @final
@@ -24,6 +27,12 @@ class ChainMapProxy(Mapping[Any, Any]):
     def __init_subclass__(cls) -> None:
         raise TypeError(f"Inheritance class {cls.__name__} from ChainMapProxy is forbidden")
 
+    @overload
+    def __getitem__(self, key: StateKey[_T]) -> _T: ...
+
+    @overload
+    def __getitem__(self, key: Any) -> Any: ...
+
     def __getitem__(self, key: Any) -> Any:
         for mapping in self._maps:
             try:
@@ -31,6 +40,12 @@ class ChainMapProxy(Mapping[Any, Any]):
             except KeyError:
                 pass
         raise KeyError(key)
+
+    @overload
+    def get(self, key: StateKey[_T], /) -> _T | None: ...
+
+    @overload
+    def get(self, key: StateKey[_T], /, default: _D) -> _T | _D: ...
 
     @overload
     def get(self, key: Any, /) -> Any: ...

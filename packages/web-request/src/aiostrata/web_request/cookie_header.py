@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
-_NAME: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+from aiostrata.http_parser.header_grammar import is_token
+
 _OCTAL: Final = re.compile(r"\\([0-3][0-7][0-7])")
 _ESCAPED: Final = re.compile(r"\\(.)")
 
@@ -29,7 +30,7 @@ def parse_cookie_header(header: str) -> dict[str, str]:
     for pair in header.split(";"):
         name, _, value = pair.partition("=")
         name = name.strip(" \t")
-        if not _NAME.fullmatch(name):
+        if not is_token(name):
             continue
         # A bare name ("flag") is a cookie with an empty value, as aiohttp reads it.
         cookies.setdefault(name, _unquote(value.strip(" \t")))

@@ -7,11 +7,10 @@ from collections.abc import Iterable
 from types import MappingProxyType
 from typing import Final
 
-_TOKEN: Final = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
-_QUOTED: Final = r'"(?:[\t !#-\[\]-~\x80-\xff]|\\[\t !-~\x80-\xff])*"'
+from aiostrata.http_parser.header_grammar import QUOTED_STRING, TOKEN, unquote_string
+
 # One forwarded-pair: token "=" ( token / quoted-string ) (RFC 7239 4).
-_PAIR: Final = re.compile(rf"({_TOKEN})=({_TOKEN}|{_QUOTED})")
-_ESCAPE: Final = re.compile(r"\\([\t !-~\x80-\xff])")
+_PAIR: Final = re.compile(rf"({TOKEN})=({TOKEN}|{QUOTED_STRING})")
 _SEPARATOR: Final = re.compile(r"[ \t]*([;,])[ \t]*")
 
 
@@ -51,7 +50,7 @@ def parse_forwarded(values: Iterable[str]) -> tuple[MappingProxyType[str, str], 
                 continue
             name, value = pair.group(1).lower(), pair.group(2)
             if value.startswith('"'):
-                value = _ESCAPE.sub(r"\1", value[1:-1])
+                value = unquote_string(value)
             element.setdefault(name, value)
             pos = pair.end()
             need_separator = True

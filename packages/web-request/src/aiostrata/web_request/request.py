@@ -85,7 +85,7 @@ class Request(BaseRequest):
 
     def has_prepare_hooks(self) -> bool:
         """True when an application on the match's path has ``on_response_prepare`` receivers."""
-        if type(self)._prepare_hook is not Request._prepare_hook:
+        if type(self).run_prepare_hooks is not Request.run_prepare_hooks:
             return True  # a subclass's own hook
         match_info = self._match_info
         if match_info is None:
@@ -95,7 +95,7 @@ class Request(BaseRequest):
                 return True
         return False
 
-    async def _prepare_hook(self, response: StreamResponse) -> None:
+    async def run_prepare_hooks(self, response: StreamResponse) -> None:
         match_info = self._match_info
         if match_info is None:
             return

@@ -77,6 +77,7 @@ from .interfaces import (
     ConditionalRequest,
     PreparingRequest,
     UpgradableConnection,
+    UpgradableRequest,
     UpgradedReceiver,
 )
 from .json_response import json_bytes_response, json_response
@@ -94,6 +95,7 @@ from .payloads import (
 )
 from .response import Response
 from .state_keys import ResponseKey, StateKey
+from .state_mapping import StateDict, StateMapping
 from .stream_response import StreamResponse
 
 if TYPE_CHECKING:
@@ -184,12 +186,15 @@ __all__ = (
     "PreparingRequest",
     "Response",
     "ResponseKey",
+    "StateDict",
     "StateKey",
+    "StateMapping",
     "StreamResponse",
     "StringIOPayload",
     "StringPayload",
     "TextIOPayload",
     "UpgradableConnection",
+    "UpgradableRequest",
     "UpgradedReceiver",
     "WSHeartbeatTimeout",
     "WSMessageTypeError",

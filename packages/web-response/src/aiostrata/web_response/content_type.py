@@ -2,17 +2,22 @@
 
 The response exposes ``content_type`` and ``charset`` as separate properties
 while keeping the header as the one source of truth, so both are parsed from it
-on demand and written back into it.
+on demand and written back into it, through the one parameter grammar of
+:mod:`aiostrata.http_parser.header_grammar`: a quoted parameter such as
+``foo="a;b"`` is unquoted when read and quoted again when written.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from aiostrata.http_parser.header_grammar import (
+    DEFAULT_CONTENT_TYPE,
+    format_parameterized,
+)
+from aiostrata.http_parser.header_grammar import (
+    parse_content_type as _parse_shared,
+)
 
 __all__ = ("DEFAULT_CONTENT_TYPE", "build_content_type", "parse_content_type")
-
-# RFC 9110 8.3: a recipient may treat a body without Content-Type as this.
-DEFAULT_CONTENT_TYPE: Final = "application/octet-stream"
 
 
 def parse_content_type(raw: str | None) -> tuple[str, dict[str, str]]:
@@ -20,29 +25,14 @@ def parse_content_type(raw: str | None) -> tuple[str, dict[str, str]]:
 
     Parameter names are lower-cased and quoted values unquoted (RFC 9110 5.6.6).
     A value without a ``type/subtype`` reads as ``text/plain``, as RFC 2045 5.2
-    (and the standard library's email parser) do.
+    (and the standard library's email parser) do. The dict is the caller's own.
     """
-    if raw is None:
-        return DEFAULT_CONTENT_TYPE, {}
-    media, *params = raw.split(";")
-    media = media.strip().lower()
-    if media.count("/") != 1:
-        media = "text/plain"
-    parsed: dict[str, str] = {}
-    for param in params:
-        name, sep, value = param.partition("=")
-        name = name.strip().lower()
-        if not name or not sep:
-            continue
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] == '"':
-            value = value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
-        parsed[name] = value
-    return media, parsed
+    media, params = _parse_shared(raw)
+    return media, dict(params)
 
 
 def build_content_type(media: str, params: dict[str, str]) -> str:
-    """The header value for a media type and its parameters."""
+    """The header value for a media type and its parameters, values quoted where needed."""
     if not params:
         return media
-    return media + "; " + "; ".join(f"{name}={value}" for name, value in params.items())
+    return format_parameterized(media, params)

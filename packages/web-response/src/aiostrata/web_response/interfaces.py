@@ -23,8 +23,8 @@ class PreparingRequest(Protocol):
     """The request side of ``StreamResponse.prepare(request)``.
 
     Satisfied by ``aiostrata.web_request.BaseRequest`` (and so ``Request``).
-    ``_payload_writer`` (also ``writer``) is the connection's writer for this
-    response, and ``_prepare_hook`` runs the applications' ``on_response_prepare``
+    ``writer`` is the connection's writer for this response, and
+    ``run_prepare_hooks(response)`` runs the applications' ``on_response_prepare``
     signals before the head is written; ``has_prepare_hooks()`` says whether
     there is any, so that a response with nothing to wait for can be sent at
     once (``Response.send_now``). ``path`` is only read by ``repr(response)``,
@@ -50,12 +50,9 @@ class PreparingRequest(Protocol):
     def task(self) -> asyncio.Task[None] | None: ...
 
     @property
-    def _payload_writer(self) -> AbstractStreamWriter: ...
-
-    @property
     def writer(self) -> AbstractStreamWriter: ...
 
-    async def _prepare_hook(self, response: StreamResponse) -> None: ...
+    async def run_prepare_hooks(self, response: StreamResponse) -> None: ...
 
     def has_prepare_hooks(self) -> bool: ...
 
@@ -123,3 +120,18 @@ class UpgradableConnection(Protocol):
     def resume_reading(self) -> None: ...
 
     def set_upgraded_receiver(self, receiver: UpgradedReceiver) -> None: ...
+
+
+@runtime_checkable
+class UpgradableRequest(Protocol):
+    """A request whose connection may leave HTTP: what ``WebSocketResponse.prepare`` asks for.
+
+    Satisfied by ``aiostrata.web_request.BaseRequest``: ``protocol`` is the connection
+    the request arrived on, which must also be an :class:`UpgradableConnection` for the
+    upgrade to go ahead (``web_runner.RequestHandler`` is; a test's fake may not be).
+    ``WebSocketResponse.prepare`` keeps ``StreamResponse.prepare``'s parameter type, so
+    this is checked when it runs.
+    """
+
+    @property
+    def protocol(self) -> object: ...

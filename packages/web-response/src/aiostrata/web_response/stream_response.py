@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import datetime
 import warnings
-from collections.abc import Iterator, MutableMapping
-from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
+from typing import TYPE_CHECKING, Final
 
 from multidict import CIMultiDict, istr
 
@@ -24,7 +23,7 @@ from .cookies import EXPIRED, check_attribute, new_cookie_jar
 from .etag import ETag, format_etag, parse_etag
 from .http_dates import format_http_date, parse_http_date, rfc822_now
 from .server_software import SERVER_SOFTWARE
-from .state_keys import ResponseKey
+from .state_mapping import StateMapping
 from .status_rules import (
     body_forbidden,
     check_status_code,
@@ -51,10 +50,9 @@ _LAST_MODIFIED: Final = istr("Last-Modified")
 _SERVER: Final = istr("Server")
 _SET_COOKIE: Final = istr("Set-Cookie")
 _TRANSFER_ENCODING: Final = istr("Transfer-Encoding")
-_T = TypeVar("_T")
 
 
-class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
+class StreamResponse(StateMapping):
     """The base response: status, headers, cookies, and a body written in pieces.
 
     No ``__slots__``: ``HTTPException`` derives from both this class and
@@ -91,8 +89,6 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
     _eof_sent = False
     _body_length = 0
     _parsed_content_type: tuple[str | None, str, dict[str, str]] | None = None
-    # The response's own dict-like state, made on the first item set: most responses have none.
-    _state: dict[str | ResponseKey[Any], Any] | None = None
 
     # -- status line -----------------------------------------------------------------------
 
@@ -382,12 +378,12 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
 
     async def _start(self, request: PreparingRequest) -> AbstractStreamWriter:
         self._req = request
-        writer = self._payload_writer = request._payload_writer
+        writer = self._payload_writer = request.writer
         try:
             if self._compression:
                 await self._start_compression(request)
             self._prepare_headers(request, writer)
-            await request._prepare_hook(self)
+            await request.run_prepare_hooks(self)
             await self._write_headers(request, writer)
         except Exception:
             # Nothing was queued (an unsafe header, a failing on_response_prepare
@@ -518,45 +514,3 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
         else:
             info = "not prepared"
         return f"<{self.__class__.__name__} {self.reason} {info}>"
-
-    @overload
-    def __getitem__(self, key: ResponseKey[_T]) -> _T: ...
-
-    @overload
-    def __getitem__(self, key: str) -> Any: ...
-
-    def __getitem__(self, key: str | ResponseKey[_T]) -> Any:
-        if self._state is None:
-            raise KeyError(key)
-        return self._state[key]
-
-    @overload
-    def __setitem__(self, key: ResponseKey[_T], value: _T) -> None: ...
-
-    @overload
-    def __setitem__(self, key: str, value: Any) -> None: ...
-
-    def __setitem__(self, key: str | ResponseKey[_T], value: Any) -> None:
-        if self._state is None:
-            self._state = {}
-        self._state[key] = value
-
-    def __delitem__(self, key: str | ResponseKey[Any]) -> None:
-        if self._state is None:
-            raise KeyError(key)
-        del self._state[key]
-
-    def __len__(self) -> int:
-        return 0 if self._state is None else len(self._state)
-
-    def __iter__(self) -> Iterator[str | ResponseKey[Any]]:
-        return iter(() if self._state is None else self._state)
-
-    def __hash__(self) -> int:
-        return hash(id(self))
-
-    def __eq__(self, other: object) -> bool:
-        return self is other
-
-    def __bool__(self) -> bool:
-        return True

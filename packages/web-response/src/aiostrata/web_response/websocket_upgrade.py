@@ -23,7 +23,7 @@ from .http_exceptions import (
     HTTPMethodNotAllowed,
     HTTPUpgradeRequired,
 )
-from .interfaces import PreparingRequest, UpgradableConnection
+from .interfaces import PreparingRequest, UpgradableConnection, UpgradableRequest
 
 __all__ = ("accept_handshake", "upgradable_connection")
 
@@ -59,7 +59,7 @@ def _as_http_exception(request: PreparingRequest, exc: WSHandshakeError) -> HTTP
 
 def upgradable_connection(request: PreparingRequest) -> UpgradableConnection:
     """``request.protocol``, checked to be a connection that can leave HTTP."""
-    connection = getattr(request, "protocol", None)
+    connection = request.protocol if isinstance(request, UpgradableRequest) else None
     if not isinstance(connection, UpgradableConnection):
         raise RuntimeError(
             f"WebSocketResponse needs a connection that can be upgraded, got {connection!r}"

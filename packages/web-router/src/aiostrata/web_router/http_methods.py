@@ -6,8 +6,9 @@ depend on ``aiostrata.http_parser``, where header names live.
 
 from __future__ import annotations
 
-import re
 from typing import Final
+
+from aiostrata.web_response.header_grammar import is_token
 
 METH_ANY: Final = "*"
 METH_CONNECT: Final = "CONNECT"
@@ -35,9 +36,6 @@ METH_ALL: Final = frozenset(
     }
 )
 
-# RFC 9110 9.1 / 5.6.2: a method is a token; "*" (any method) is a token character too.
-_TOKEN: Final = re.compile(r"[0-9A-Za-z!#$%&'*+\-.^_`|~]+")
-
 
 def normalize_method(method: str) -> str:
     """Upper-case *method* and reject what cannot be an HTTP method (``ValueError``).
@@ -45,6 +43,7 @@ def normalize_method(method: str) -> str:
     aiohttp documents the method argument as case-insensitive, so ``"get"`` registers GET.
     """
     upper = method.upper()
-    if _TOKEN.fullmatch(upper) is None:
+    # RFC 9110 9.1 / 5.6.2: a method is a token; "*" (any method) is a token character too.
+    if not is_token(upper):
         raise ValueError(f"{method!r} is not allowed HTTP method")
     return upper

@@ -21,8 +21,10 @@ if TYPE_CHECKING:
     from .routes import AbstractRoute
 
 # A web handler: an async callable taking the request (its class lives above the router, so
-# ``Any``) and returning a response. ``type[View]`` fits too: calling it gives an awaitable.
-Handler: TypeAlias = Callable[[Any], Awaitable[StreamResponse]]
+# ``Any``). The router never looks at what it returns: the layer that runs handlers decides
+# (an Application wants a StreamResponse, a router used alone may want anything), so any
+# return type is accepted. ``type[View]`` fits too: calling it gives an awaitable.
+Handler: TypeAlias = Callable[[Any], Awaitable[Any]]
 
 # Runs before the body is read when the request carries ``Expect:`` (RFC 9110 10.1.1). It may
 # return a response to send instead of running the handler, or ``None`` to go on.

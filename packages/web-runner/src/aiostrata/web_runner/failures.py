@@ -17,7 +17,6 @@ from http import HTTPStatus
 from typing import Any, cast
 
 from aiostrata.http_parser import (
-    EMPTY_PAYLOAD,
     HttpProcessingError,
     StreamWriter,
     WritableConnection,
@@ -67,7 +66,7 @@ class FailureHandling:
         unless a receiver fails for it as well: then it goes out without them.
         """
         fallback = self.handle_error(request, 500, exc)
-        request.__dict__["_payload_writer"] = self._fresh_writer()
+        request.set_writer(self._fresh_writer())
         try:
             await fallback.prepare(request)
         except ConnectionError:
@@ -75,14 +74,7 @@ class FailureHandling:
         except Exception as again:  # noqa: BLE001 - the signal failed for the 500 too
             self.log_debug("The 500 could not be prepared either: %r", again)
             fallback = self.handle_error(request, 500)
-            bare = BaseRequest(
-                request._message,
-                EMPTY_PAYLOAD,
-                request.protocol,
-                self._fresh_writer(),
-                None,
-                self._loop,
-            )
+            bare = request.without_hooks(self._fresh_writer())
             try:
                 await fallback.prepare(bare)
             except ConnectionError:

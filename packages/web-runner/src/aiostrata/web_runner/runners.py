@@ -13,7 +13,7 @@ import signal
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
-from aiostrata.web_app import Application
+from aiostrata.web_app import Application, ServableApplication
 from aiostrata.web_request import BaseRequest, Request
 from aiostrata.web_response import StreamResponse
 
@@ -159,18 +159,19 @@ class AppRunner(BaseRunner[Request]):
 
     async def _make_server(self) -> Server:
         loop = asyncio.get_running_loop()
-        self._app._set_loop(loop)
-        self._app.on_startup.freeze()
-        await self._app.startup()
-        self._app.freeze()
-        # The request factory builds web_request.Request objects, which _handle expects.
-        handler = cast(Callable[[BaseRequest], Awaitable[StreamResponse]], self._app._handle)
+        app: ServableApplication = self._app
+        app.attach_loop(loop)
+        app.on_startup.freeze()
+        await app.startup()
+        app.freeze()
+        # The request factory builds the application's Request objects, which its handler expects.
+        handler = cast(Callable[[BaseRequest], Awaitable[StreamResponse]], app.request_handler)
         # Application(handler_args=...) tunes the connections (read_bufsize,
         # auto_decompress...); as in aiohttp, it wins over the runner's keywords.
-        kwargs = {**self._kwargs, **(self._app._handler_args or {})}
+        kwargs = {**self._kwargs, **app.handler_args}
         return Server(
             handler,
-            request_factory=self._app._make_request,
+            request_factory=app.request_factory,
             loop=loop,
             **kwargs,
         )

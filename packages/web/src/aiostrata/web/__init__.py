@@ -20,12 +20,12 @@ from aiostrata.web_app import (
     CleanupError,
     Middleware,
     NotAppKeyWarning,
+    Request,
     middleware,
     normalize_path_middleware,
 )
 from aiostrata.web_request import (
     BaseRequest,
-    Request,
     RequestKey,
 )
 from aiostrata.web_response import (
