@@ -362,6 +362,7 @@ class Response(StreamResponse):
             and method != "CONNECT"
             and not self._chunked
             and not self._cookies
+            and self._length_check
             and _CONTENT_LENGTH not in headers
             and _TRANSFER_ENCODING not in headers
             and _CONNECTION not in headers
