@@ -311,14 +311,10 @@ class HttpRequestParser:
         many heads were returned, and keep the rest buffered: a caller with a
         bounded queue of pipelined requests feeds ``b""`` later, when it has room.
         """
-        if self._state == _HEAD and not self._buf and type(data) is bytes and max_heads != 0:
+        if max_heads != 0:
             # The common case, one whole head and nothing after it: no loop, no buffer.
-            end = data.find(b"\r\n\r\n")
-            if (
-                end > 0
-                and end + 4 == len(data) <= self.limits.max_head_size
-                and not data.startswith(b"\r\n")  # empty lines first: the loop counts them
-            ):
+            end = self._lone_head_end(data)
+            if end > 0:
                 return self._parse_lone_head(data, end)
         if self._state == _DONE:
             return []
@@ -380,15 +376,8 @@ class HttpRequestParser:
         consumed, for :meth:`feed_data` to take, which then does not parse the same
         head again.
         """
-        if self._state != _HEAD or self._buf or type(data) is not bytes:
-            return None
-        end = data.find(b"\r\n\r\n")
-        if (
-            end <= 0
-            or end + 4 != len(data)
-            or end + 4 > self.limits.max_head_size
-            or data.startswith(b"\r\n")  # empty lines first: feed_data counts them
-        ):
+        end = self._lone_head_end(data)
+        if end <= 0:
             return None
         try:
             message = self._parse_message_head(data[:end])
@@ -406,6 +395,23 @@ class HttpRequestParser:
         if message.should_close:
             self._state = _DONE
         return message
+
+    def _lone_head_end(self, data: bytes) -> int:
+        """Where the CRLFCRLF of ``data`` is when ``data`` is exactly one whole head, else -1.
+
+        Only between messages with nothing buffered, within ``max_head_size``, and
+        not after empty lines (the general loop counts those).
+        """
+        if self._state != _HEAD or self._buf or type(data) is not bytes:
+            return -1
+        end = data.find(b"\r\n\r\n")
+        if (
+            end > 0
+            and end + 4 == len(data) <= self.limits.max_head_size
+            and not data.startswith(b"\r\n")
+        ):
+            return end
+        return -1
 
     def _parse_lone_head(self, data: bytes, end: int) -> list[Event]:
         """:meth:`feed_data` for bytes that are exactly one head (``end``: its CRLFCRLF)."""
