@@ -243,13 +243,7 @@ class StreamWriter(AbstractStreamWriter):
             self.length = length - len(body)
         self._eof = True
         self._head = None
-        transport = self._protocol.transport
-        if transport is None or transport.is_closing():
-            raise ConnectionResetError("Cannot write to closing transport")
-        data = head + body if body else head
-        self.buffer_size += len(data)
-        self.output_size += len(data)
-        transport.write(data)
+        self._send(head + body if body else head)
 
     def _finish(self, head: bytes, data: bytes) -> None:
         if self.chunked:
