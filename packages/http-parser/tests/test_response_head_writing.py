@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import zlib
+from collections.abc import Callable
 from typing import cast
 
 import pytest
@@ -132,6 +133,53 @@ def conn() -> FakeConnection:
 @pytest.fixture
 def writer(conn: FakeConnection) -> StreamWriter:
     return StreamWriter(conn)
+
+
+def _holder(held: list[bytes]) -> Callable[[bytes], bool]:
+    """A ``hold`` that takes every whole message into ``held``."""
+
+    def hold(data: bytes) -> bool:
+        held.append(data)
+        return True
+
+    return hold
+
+
+def test_a_whole_message_goes_to_hold_when_it_takes_it(conn: FakeConnection) -> None:
+    held: list[bytes] = []
+    writer = StreamWriter(conn, hold=_holder(held))
+    writer.length = 5
+    writer.send_message(HEAD_BYTES, b"hello")
+    assert held == [HEAD_BYTES + b"hello"]
+    assert conn.writes == []
+    assert writer.output_size == len(HEAD_BYTES) + 5  # counted as sent: the connection sends it
+
+
+def test_a_whole_message_is_written_when_hold_declines(conn: FakeConnection) -> None:
+    writer = StreamWriter(conn, hold=lambda data: False)
+    writer.send_message(HEAD_BYTES, b"hi")
+    assert conn.writes == [HEAD_BYTES + b"hi"]
+
+
+async def test_streamed_and_interim_writes_are_never_held(conn: FakeConnection) -> None:
+    held: list[bytes] = []
+    writer = StreamWriter(conn, hold=_holder(held))
+    writer.send_interim(100)
+    await writer.write_headers("HTTP/1.1 200 OK", HEADERS)
+    await writer.write(b"part")
+    await writer.write_eof(b"end")
+    assert held == []
+    assert conn.wire == b"HTTP/1.1 100 Continue\r\n\r\n" + HEAD_BYTES + b"partend"
+
+
+def test_a_closing_transport_refuses_a_whole_message_before_hold(conn: FakeConnection) -> None:
+    held: list[bytes] = []
+    writer = StreamWriter(conn, hold=_holder(held))
+    assert conn.fake_transport is not None
+    conn.fake_transport.closing = True
+    with pytest.raises(ConnectionResetError):
+        writer.send_message(HEAD_BYTES, b"x")
+    assert held == []
 
 
 async def test_writer_is_an_abstract_stream_writer(

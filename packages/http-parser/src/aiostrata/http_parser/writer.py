@@ -13,7 +13,7 @@ import asyncio
 import os
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import BinaryIO, Final
 
 from multidict import CIMultiDict
@@ -121,15 +121,26 @@ class AbstractStreamWriter(abc.ABC):
 
 
 class StreamWriter(AbstractStreamWriter):
-    """Writes a response to a :class:`~.interfaces.WritableConnection`."""
+    """Writes a response to a :class:`~.interfaces.WritableConnection`.
+
+    ``hold``, when given, may keep a whole response (:meth:`send_message`) instead
+    of writing it: it returns True when it took the bytes, which the connection
+    then writes later, before anything else of its own (the server's connections
+    send the answers of one event-loop pass together). Everything else is written
+    at once.
+    """
 
     def __init__(
         self,
         protocol: WritableConnection,
         loop: asyncio.AbstractEventLoop | None = None,
+        *,
+        hold: Callable[[bytes], bool] | None = None,
     ) -> None:
         self._protocol = protocol
         self.loop = loop
+        if hold is not None:
+            self._hold = hold
 
     # Per-response state: the class's defaults until set (a writer is made per request).
     length: int | None = None
@@ -140,6 +151,7 @@ class StreamWriter(AbstractStreamWriter):
     _compress: zlib._Compress | None = None
     _head: bytes | None = None
     _head_started = False  # the final response's head was queued
+    _hold: Callable[[bytes], bool] | None = None
 
     @property
     def transport(self) -> asyncio.Transport | None:
@@ -243,7 +255,7 @@ class StreamWriter(AbstractStreamWriter):
             self.length = length - len(body)
         self._eof = True
         self._head = None
-        self._send(head + body if body else head)
+        self._send(head + body if body else head, self._hold)
 
     def _finish(self, head: bytes, data: bytes) -> None:
         if self.chunked:
@@ -341,7 +353,7 @@ class StreamWriter(AbstractStreamWriter):
             self._head = None
         self._send(data)
 
-    def _send(self, data: bytes) -> None:
+    def _send(self, data: bytes, hold: Callable[[bytes], bool] | None = None) -> None:
         if not data:
             return
         transport = self._protocol.transport
@@ -349,4 +361,5 @@ class StreamWriter(AbstractStreamWriter):
             raise ConnectionResetError("Cannot write to closing transport")
         self.buffer_size += len(data)
         self.output_size += len(data)
-        transport.write(data)
+        if hold is None or not hold(data):
+            transport.write(data)

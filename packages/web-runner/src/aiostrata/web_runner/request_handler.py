@@ -1,10 +1,11 @@
 """One HTTP/1.1 connection: bytes in through the parser, responses out in order.
 
-``data_received`` only parses and queues; a single task per connection takes
-requests off the queue one at a time, runs the handler and writes the
-response. That keeps responses in request order for pipelined clients, and
-the queue is bounded: past ``max_pipelined`` waiting requests the socket is
-not read until the handler catches up.
+``data_received`` parses; a request is served right there while it does not
+wait (see ``inline_driver``), else the connection's task takes it over and
+serves what queued meanwhile, one at a time. That keeps responses in request
+order for pipelined clients, and the queue is bounded: past ``max_pipelined``
+waiting requests the socket is not read until the handler catches up. A
+response sent whole is held to the end of the loop's pass (``held_output``).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from aiostrata.web_response import (
 from .access_log import AbstractAccessLogger, AccessLogger
 from .error_pages import parse_error_page
 from .failures import FailureHandling
+from .held_output import OutputHolding, end_of_pass
 from .inline_driver import INLINE_AVAILABLE, NOT_STARTED, Suspended, resume, start_inline
 from .intake import RequestIntake
 from .lifecycle import Lifecycle
@@ -63,7 +65,7 @@ _PLAIN_RESPONSES: Final = frozenset((Response, StreamResponse))
 _PAYLOAD_ACCESS_ERROR: Final = PayloadAccessError("the request body was read after its response")
 
 
-class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
+class RequestHandler(RequestIntake, FailureHandling, OutputHolding, asyncio.Protocol):
     """The asyncio protocol of one client connection (aiohttp's ``RequestHandler``)."""
 
     def __init__(
@@ -98,6 +100,7 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
     ) -> None:
         self._manager = manager
         self._loop = loop
+        self._end_of_pass = end_of_pass(loop)
         self._request_handler: _Handler | None = manager.request_handler
         self._request_factory = manager.request_factory
         self._keepalive_timeout = keepalive_timeout
@@ -210,6 +213,7 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
     def connection_lost(self, exc: BaseException | None) -> None:
         self._manager.connection_lost(self, exc)
         self._transport = None
+        self._held_output = None  # nowhere to go
         self._lifecycle = Lifecycle.CLOSING
         self._cancel_keepalive()
         self._head_timer.stop()
@@ -268,6 +272,7 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
         warns about True), so it is never True there.
         """
         self._eof_seen = True
+        self.release_output()  # before the transport may close
         if self._linger_handle is not None:
             return False  # lingering close is over: let the transport close
         if self._upgraded_receiver is not None:
@@ -352,6 +357,7 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
         self._lifecycle = Lifecycle.CLOSING
         self._wake()
         if self._transport is not None:
+            self.release_output()
             self._transport.close()
 
     async def shutdown(self, timeout: float | None = 15.0) -> None:
@@ -369,6 +375,7 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
                 with contextlib.suppress(BaseException):  # tearing down: any outcome is fine
                     await task
         if self._transport is not None:
+            self.release_output()
             self._transport.close()
             self._transport = None
 
@@ -502,6 +509,7 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
         transport = self._transport
         if transport is None or transport.is_closing():
             return
+        self.release_output()
         if (
             not self._linger
             or self._eof_seen
@@ -522,11 +530,13 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
         Written to finish without suspending for the common request (a handler
         that does not wait, a ``Response`` sent whole): see :mod:`.inline_driver`.
         """
+        if self._held_output is not None:
+            self.release_output()  # the previous answer leaves before this handler runs
         access_logger = self.access_logger
         start = self._loop.time() if access_logger is not None else 0.0
         manager = self._manager
         manager._requests_count += 1
-        writer = StreamWriter(self, self._loop)
+        writer = StreamWriter(self, self._loop, hold=self._hold_output)
         request = self._request_factory(message, payload, self, writer, self._task_handler)
         self._current_request = request
         self._request_in_progress = True
@@ -621,6 +631,7 @@ class RequestHandler(RequestIntake, FailureHandling, asyncio.Protocol):
 
     async def _answer_parse_error(self, error: HttpProcessingError) -> None:
         """Answer a broken request with its status, then close (never a 500 for this)."""
+        self.release_output()
         writer = StreamWriter(self, self._loop)
         request = BaseRequest(
             _ERROR_MESSAGE, EMPTY_PAYLOAD, self, writer, self._task_handler, self._loop
