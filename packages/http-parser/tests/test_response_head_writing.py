@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import cast
 
 import pytest
@@ -95,6 +95,10 @@ class FakeTransport:
     def write(self, data: bytes) -> None:
         self.writes.append(bytes(data))
 
+    def writelines(self, parts: Iterable[bytes]) -> None:
+        """One call, as one write (asyncio sends it with one sendmsg or joins it)."""
+        self.writes.append(b"".join(parts))
+
     def is_closing(self) -> bool:
         return self.closing
 
@@ -153,6 +157,24 @@ def test_a_whole_message_goes_to_hold_when_it_takes_it(conn: FakeConnection) -> 
     assert held == [HEAD_BYTES + b"hello"]
     assert conn.writes == []
     assert writer.output_size == len(HEAD_BYTES) + 5  # counted as sent: the connection sends it
+
+
+@pytest.mark.parametrize("whole", [True, False], ids=["send_message", "write_eof"])
+async def test_a_large_body_leaves_with_its_head_in_one_call(
+    conn: FakeConnection, whole: bool
+) -> None:
+    body = bytes(range(256)) * 256  # 64 KiB: above the size joined by a plain write
+    held: list[bytes] = []
+    writer = StreamWriter(conn, hold=_holder(held))
+    writer.length = len(body)
+    if whole:
+        writer.send_message(HEAD_BYTES, body)
+    else:
+        await writer.write_headers("HTTP/1.1 200 OK", HEADERS)
+        await writer.write_eof(body)
+    assert conn.writes == [HEAD_BYTES + body]  # never held: too large to keep back
+    assert held == []
+    assert writer.output_size == len(HEAD_BYTES) + len(body)
 
 
 def test_a_whole_message_is_written_when_hold_declines(conn: FakeConnection) -> None:

@@ -267,9 +267,7 @@ class StreamWriter(AbstractStreamWriter):
         self._eof = True
         self._head = None
         if len(tail) > _JOIN_LIMIT and head:
-            # Joining would copy the whole body once more; two writes cost one more send().
-            self._send(head)
-            self._send(tail)
+            self._send_parts(head, tail)
         else:
             self._send(head + tail if tail else head)
 
@@ -352,6 +350,22 @@ class StreamWriter(AbstractStreamWriter):
             data = self._head + data
             self._head = None
         self._send(data)
+
+    def _send_parts(self, head: bytes, body: bytes) -> None:
+        """A head and a large body in one ``writelines``, which joins them at most once.
+
+        Two writes would reach the client as two wake-ups (it reads the head, sleeps,
+        is woken again for the body). asyncio's writelines sends both with one
+        ``sendmsg`` (Python 3.12+) or joins them (3.11, the copy of one ``write``);
+        uvloop uses ``writev``.
+        """
+        transport = self._protocol.transport
+        if transport is None or transport.is_closing():
+            raise ConnectionResetError("Cannot write to closing transport")
+        size = len(head) + len(body)
+        self.buffer_size += size
+        self.output_size += size
+        transport.writelines((head, body))
 
     def _send(self, data: bytes, hold: Callable[[bytes], bool] | None = None) -> None:
         if not data:
