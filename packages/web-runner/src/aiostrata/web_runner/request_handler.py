@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import contextlib
 import contextvars
 import logging
 import socket
@@ -41,9 +40,10 @@ from aiostrata.web_response import (
 )
 
 from .access_log import AbstractAccessLogger, AccessLogger
+from .closing import ConnectionClosing
 from .error_pages import parse_error_page
 from .failures import FailureHandling
-from .held_output import OutputHolding, end_of_pass
+from .held_output import end_of_pass
 from .inline_driver import INLINE_AVAILABLE, NOT_STARTED, Suspended, resume, start_inline
 from .intake import RequestIntake
 from .lifecycle import Lifecycle
@@ -65,7 +65,7 @@ _PLAIN_RESPONSES: Final = frozenset((Response, StreamResponse))
 _PAYLOAD_ACCESS_ERROR: Final = PayloadAccessError("the request body was read after its response")
 
 
-class RequestHandler(RequestIntake, FailureHandling, OutputHolding, asyncio.Protocol):
+class RequestHandler(RequestIntake, FailureHandling, ConnectionClosing, asyncio.Protocol):
     """The asyncio protocol of one client connection (aiohttp's ``RequestHandler``)."""
 
     def __init__(
@@ -310,75 +310,6 @@ class RequestHandler(RequestIntake, FailureHandling, OutputHolding, asyncio.Prot
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
-    # -- keep-alive ----------------------------------------------------------
-
-    def _schedule_keepalive(self) -> None:
-        """Mark the connection idle from now; close it if it stays idle for the timeout.
-
-        One timer per idle period at most, re-armed lazily when it fires early: a
-        timer per request would cost a heap entry and a cancellation each time.
-        """
-        if not self._keepalive_timeout or self._transport is None:
-            return
-        self._idle_since = self._loop.time()
-        if self._keepalive_handle is None:
-            self._keepalive_handle = self._loop.call_at(
-                self._idle_since + self._keepalive_timeout, self._keepalive_expired
-            )
-
-    def _cancel_keepalive(self) -> None:
-        self._idle_since = None
-        if self._keepalive_handle is not None:
-            self._keepalive_handle.cancel()
-            self._keepalive_handle = None
-
-    def _keepalive_expired(self) -> None:
-        self._keepalive_handle = None
-        idle_since = self._idle_since
-        if idle_since is None or self._request_in_progress or self._messages:
-            return  # busy: the next idle period arms a new timer
-        deadline = idle_since + self._keepalive_timeout
-        if self._loop.time() < deadline:
-            self._keepalive_handle = self._loop.call_at(deadline, self._keepalive_expired)
-            return
-        self.force_close()
-
-    # -- shutdown ------------------------------------------------------------
-
-    def close(self) -> None:
-        """Close after the request in progress (if any) is answered."""
-        self._advance(Lifecycle.DRAINING)
-        self._shutting_down = True
-        if not self._request_in_progress and not self._messages:
-            self._wake()
-
-    def force_close(self) -> None:
-        """Close now."""
-        self._lifecycle = Lifecycle.CLOSING
-        self._wake()
-        if self._transport is not None:
-            self.release_output()
-            self._transport.close()
-
-    async def shutdown(self, timeout: float | None = 15.0) -> None:
-        """Stop taking requests, let the one in flight finish within ``timeout``, close."""
-        self._advance(Lifecycle.DRAINING)
-        self._shutting_down = True
-        self._cancel_keepalive()
-        self._wake()
-        task = self._task_handler
-        if task is not None and not task.done():
-            try:
-                await asyncio.wait_for(asyncio.shield(task), timeout)
-            except (TimeoutError, asyncio.CancelledError):
-                task.cancel()
-                with contextlib.suppress(BaseException):  # tearing down: any outcome is fine
-                    await task
-        if self._transport is not None:
-            self.release_output()
-            self._transport.close()
-            self._transport = None
-
     # -- serving -------------------------------------------------------------
 
     def _dispatch(self) -> None:
@@ -497,32 +428,6 @@ class RequestHandler(RequestIntake, FailureHandling, OutputHolding, asyncio.Prot
     def _take_suspended(self) -> Suspended | None:
         suspended, self._suspended = self._suspended, None
         return suspended
-
-    def _close_transport(self) -> None:
-        """Close; linger first if the client may still be sending.
-
-        Closing a socket with unread input makes the kernel answer with a reset,
-        which can destroy the response before the client reads it (a 413 for an
-        upload, a 400 for a bad head). So we half-close, discard what still
-        arrives for at most ``lingering_time``, then close (RFC 9112 9.6).
-        """
-        transport = self._transport
-        if transport is None or transport.is_closing():
-            return
-        self.release_output()
-        if (
-            not self._linger
-            or self._eof_seen
-            or self._lingering_time <= 0
-            or not transport.can_write_eof()
-        ):
-            transport.close()
-            return
-        self._lifecycle = Lifecycle.CLOSING  # data_received discards from now on
-        self._paused_for_body = self._paused_for_backlog = False
-        self._apply_reading_state()  # keep reading, so the input drains
-        transport.write_eof()
-        self._linger_handle = self._loop.call_later(self._lingering_time, transport.close)
 
     async def _serve_one(self, message: RawRequestMessage, payload: StreamReader) -> bool:
         """Answer one request; False when the connection must close afterwards.
