@@ -33,6 +33,7 @@ from .errors import (
     UnsupportedVersion,
     as_payload_error,
 )
+from .framing import frame_body, say_persistence
 from .interfaces import FlowControl, ReadPace, WritableConnection
 from .messages import RawHeaders, RawRequestMessage, placeholder_message
 from .serialize import UnsafeHeaderError, check_reason, encode_head, serialize_head
@@ -279,11 +280,13 @@ __all__ = (
     "encode_close_payload",
     "encode_frame",
     "encode_head",
+    "frame_body",
     "is_valid_close_code",
     "make_request_parser",
     "negotiate_permessage_deflate",
     "parse_content_disposition",
     "placeholder_message",
+    "say_persistence",
     "select_protocol",
     "serialize_head",
     "server_handshake",

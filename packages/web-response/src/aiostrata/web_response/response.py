@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 from multidict import CIMultiDict, istr
 
-from aiostrata.http_parser import HttpVersion10, HttpVersion11, StreamWriter, encode_head
+from aiostrata.http_parser import StreamWriter, encode_head, frame_body, say_persistence
 
 from .content_coding import ContentCoding
 from .content_type import DEFAULT_CONTENT_TYPE
@@ -40,11 +40,9 @@ if TYPE_CHECKING:
 
 __all__ = ("Response",)
 
-_CONNECTION: Final = istr("Connection")
 _CONTENT_ENCODING: Final = istr("Content-Encoding")
 _DATE: Final = istr("Date")
 _SERVER: Final = istr("Server")
-_TRANSFER_ENCODING: Final = istr("Transfer-Encoding")
 _CONTENT_LENGTH: Final = istr("Content-Length")
 _CONTENT_TYPE: Final = istr("Content-Type")
 _UTF8: Final = "; charset=utf-8"
@@ -364,29 +362,33 @@ class Response(StreamResponse):
             and not self._cookies
             and self._length_check
             and _CONTENT_LENGTH not in headers
-            and _TRANSFER_ENCODING not in headers
-            and _CONNECTION not in headers
         ):
-            # The usual answer, framed here as _prepare_headers() frames it (one body of
-            # known length, RFC 9112 6.2), without its calls: what it adds, in its order.
+            # The usual answer, a body of known length: _prepare_headers() without what
+            # cannot apply (cookies, chunks, a forbidden body, a declared length to
+            # parse back), the same framing calls and the same fields in the same order.
             length = len(body) if body is not None else 0
             headers[_CONTENT_LENGTH] = str(length)
+            keep_alive = self._keep_alive
+            if keep_alive is None:
+                keep_alive = request.keep_alive
+            keep_alive = frame_body(
+                writer,
+                headers,
+                version,
+                keep_alive=keep_alive,
+                no_body=False,
+                chunked=False,
+                length_check=True,
+                content_length=length,
+            )
             if length:
                 headers.setdefault(_CONTENT_TYPE, DEFAULT_CONTENT_TYPE)
             headers.setdefault(_DATE, rfc822_now())
             headers.setdefault(_SERVER, SERVER_SOFTWARE)
-            keep_alive = self._keep_alive
-            if keep_alive is None:
-                keep_alive = request.keep_alive
-            if keep_alive:
-                if version == HttpVersion10:
-                    headers[_CONNECTION] = "keep-alive"
-            elif version == HttpVersion11:
-                headers[_CONNECTION] = "close"
+            say_persistence(headers, version, keep_alive)
             self._keep_alive = keep_alive
-            writer.length = length
-            status_line = f"HTTP/{version.major}.{version.minor} {status} {self._reason}"
             data = body if type(body) is bytes else bytes(body or b"")
+            status_line = f"HTTP/{version.major}.{version.minor} {status} {self._reason}"
             writer.send_message(encode_head(status_line, headers.items()), data)
             self._eof_sent = True
             self._body_length = writer.output_size

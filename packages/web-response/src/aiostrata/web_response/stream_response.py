@@ -15,7 +15,12 @@ from typing import TYPE_CHECKING, Final
 
 from multidict import CIMultiDict, istr
 
-from aiostrata.http_parser import AbstractStreamWriter, HttpVersion, HttpVersion10, HttpVersion11
+from aiostrata.http_parser import (
+    AbstractStreamWriter,
+    HttpVersion,
+    frame_body,
+    say_persistence,
+)
 
 from .content_coding import ContentCoding, select_coding
 from .content_type import DEFAULT_CONTENT_TYPE, build_content_type, parse_content_type
@@ -40,7 +45,6 @@ if TYPE_CHECKING:
 
 __all__ = ("StreamResponse",)
 
-_CONNECTION: Final = istr("Connection")
 _CONTENT_ENCODING: Final = istr("Content-Encoding")
 _CONTENT_LENGTH: Final = istr("Content-Length")
 _CONTENT_TYPE: Final = istr("Content-Type")
@@ -49,7 +53,6 @@ _ETAG: Final = istr("ETag")
 _LAST_MODIFIED: Final = istr("Last-Modified")
 _SERVER: Final = istr("Server")
 _SET_COOKIE: Final = istr("Set-Cookie")
-_TRANSFER_ENCODING: Final = istr("Transfer-Encoding")
 
 
 class StreamResponse(StateMapping):
@@ -394,6 +397,12 @@ class StreamResponse(StateMapping):
         return writer
 
     def _prepare_headers(self, request: PreparingRequest, writer: AbstractStreamWriter) -> None:
+        """The head's fields before the signals see it: cookies, framing, defaults.
+
+        The framing itself (no body, chunks or a length; the ``Connection`` field) is
+        http-parser's (:func:`frame_body`, :func:`say_persistence`); the fields
+        between are this response's, in aiohttp's order.
+        """
         version = request.version
         keep_alive = self._keep_alive
         if keep_alive is None:
@@ -404,46 +413,31 @@ class StreamResponse(StateMapping):
             for morsel in self._cookies.values():
                 headers.add(_SET_COOKIE, morsel.OutputString())
 
-        if self._chunked and version != HttpVersion11:
-            raise RuntimeError(
-                f"Using chunked encoding is forbidden for HTTP/{version.major}.{version.minor}"
-            )
-
-        if self._must_be_empty_body:
-            if self._length_check:
-                writer.length = 0  # nothing may follow the head, whatever the handler writes
-            if _CONTENT_LENGTH in headers and drop_content_length(request.method, self._status):
-                del headers[_CONTENT_LENGTH]
-            # RFC 9112 6.1: no Transfer-Encoding where there is no body.
-            headers.popall(_TRANSFER_ENCODING, None)
-        elif self._chunked:
-            writer.enable_chunking()
-            headers[_TRANSFER_ENCODING] = "chunked"
+        no_body = self._must_be_empty_body
+        chunked = self._chunked
+        length_check = self._length_check
+        length = self.content_length if length_check and not (no_body or chunked) else None
+        keep_alive = frame_body(
+            writer,
+            headers,
+            version,
+            keep_alive=keep_alive,
+            no_body=no_body,
+            chunked=chunked,
+            length_check=length_check,
+            content_length=length,
+            drop_length=(
+                no_body
+                and _CONTENT_LENGTH in headers
+                and drop_content_length(request.method, self._status)
+            ),
+        )
+        if not no_body and (chunked or (length_check and length != 0)):
+            # RFC 9110 8.3: a sender should say what a non-empty body is.
             headers.setdefault(_CONTENT_TYPE, DEFAULT_CONTENT_TYPE)
-        elif self._length_check:
-            length = writer.length = self.content_length
-            if length is None:
-                if version >= HttpVersion11:
-                    # RFC 9112 6.1: an unknown length on 1.1 is framed by chunks.
-                    writer.enable_chunking()
-                    headers[_TRANSFER_ENCODING] = "chunked"
-                else:
-                    # RFC 9112 6.3 (7): on 1.0 only closing the connection ends the body.
-                    keep_alive = False
-            if length != 0:
-                # RFC 9110 8.3: a sender should say what a non-empty body is.
-                headers.setdefault(_CONTENT_TYPE, DEFAULT_CONTENT_TYPE)
-
         headers.setdefault(_DATE, rfc822_now())
         headers.setdefault(_SERVER, SERVER_SOFTWARE)
-
-        # RFC 9112 9.3: 1.1 is persistent unless "close"; 1.0 only with "keep-alive".
-        if _CONNECTION not in headers:
-            if keep_alive:
-                if version == HttpVersion10:
-                    headers[_CONNECTION] = "keep-alive"
-            elif version == HttpVersion11:
-                headers[_CONNECTION] = "close"
+        say_persistence(headers, version, keep_alive)
         self._keep_alive = keep_alive
 
     async def _start_compression(self, request: PreparingRequest) -> None:
