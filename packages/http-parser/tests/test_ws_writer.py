@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from unittest import mock
-
 import pytest
 from ws_fakes import RecordingConnection
 
@@ -18,7 +16,6 @@ from aiostrata.http_parser import (
     WSMsgType,
     encode_close_payload,
     encode_frame,
-    output_hold_of,
 )
 
 
@@ -148,57 +145,3 @@ def test_continuation_and_control_frames_are_never_compressed() -> None:
     encoder = WebSocketFrameEncoder(deflate=DeflateParams())
     assert encoder.encode(b"tail", WSMsgType.CONTINUATION) == b"\x80\x04tail"
     assert encoder.encode(b"ping", WSMsgType.PING) == b"\x89\x04ping"
-
-
-class HoldingOutput:
-    """An ``OutputHold`` that takes frames until ``room`` bytes, then lets them through."""
-
-    def __init__(self, connection: RecordingConnection, room: int) -> None:
-        self.connection = connection
-        self.room = room
-        self.held: list[bytes] = []
-
-    def hold_output(self, data: bytes) -> bool:
-        if sum(map(len, self.held)) + len(data) > self.room:
-            self.release_output()
-            return False
-        self.held.append(data)
-        return True
-
-    def release_output(self) -> None:
-        transport = self.connection.transport
-        assert transport is not None
-        for data in self.held:
-            transport.write(data)
-        self.held.clear()
-
-
-async def test_frames_offered_to_the_output_keep_their_order_on_the_wire() -> None:
-    connection = RecordingConnection()
-    output = HoldingOutput(connection, room=20)
-    writer = WebSocketWriter(connection, output=output)
-    await writer.send_frame(b"one", WSMsgType.TEXT)  # plain text: the table path
-    await writer.send_frame(b"two", WSMsgType.BINARY)
-    assert connection.wire() == b""  # both held
-    await writer.ping(b"p")  # through the encoder
-    await writer.send_frame(b"x" * 30, WSMsgType.TEXT)  # past the room: all written, in order
-    assert output.held == []
-    await writer.send_frame(b"three", WSMsgType.TEXT)
-    writer.release()
-    await writer.close()
-    writer.release()
-    assert decode(connection.wire()) == [
-        WSMessage(WSMsgType.TEXT, "one", ""),
-        WSMessage(WSMsgType.BINARY, b"two", ""),
-        WSMessage(WSMsgType.PING, b"p", ""),
-        WSMessage(WSMsgType.TEXT, "x" * 30, ""),
-        WSMessage(WSMsgType.TEXT, "three", ""),
-        WSMessage(WSMsgType.CLOSE, 1000, ""),
-    ]
-
-
-def test_only_a_class_that_defines_both_methods_is_an_output_hold() -> None:
-    connection = RecordingConnection()
-    assert output_hold_of(HoldingOutput(connection, 10)) is not None
-    assert output_hold_of(connection) is None
-    assert output_hold_of(mock.Mock()) is None  # a mock answers anything: never trusted

@@ -9,22 +9,17 @@ client's half-close and a connection lost meanwhile.
 from __future__ import annotations
 
 import asyncio
-import base64
-import os
 import socket
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
-from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosedOK
 from wire import ServeApp, exchange
 
-from aiostrata.http_parser import WebSocketReader, WSMsgType
 from aiostrata.web_app import Application, Request
-from aiostrata.web_response import Response, StreamResponse, WebSocketResponse
+from aiostrata.web_response import Response, StreamResponse
 from aiostrata.web_runner import AppRunner
-from aiostrata.web_runner.held_output import HOLD_LIMIT, EndOfPass
+from aiostrata.web_runner.held_output import EndOfPass
 
 
 class RecordingTransport(asyncio.Transport):
@@ -277,64 +272,3 @@ async def test_many_clients_in_one_pass_get_every_answer(serve_app: ServeApp) ->
     finally:
         for sock in clients:
             sock.close()
-
-
-async def test_websocket_frames_of_one_pass_arrive_whole_and_in_order(
-    serve_app: ServeApp,
-) -> None:
-    """Many frames written without waiting (past the hold limit), then a close: all arrive."""
-    app = Application()
-    frames = [f"{n}:".encode() + b"x" * (n * 37 % 3000) for n in range(120)]  # ~180 KiB
-
-    async def burst(request: Request) -> WebSocketResponse:
-        ws = WebSocketResponse()
-        await ws.prepare(request)
-        for frame in frames:
-            await ws.send_bytes(frame)
-        await ws.send_bytes(b"y" * (HOLD_LIMIT + 1))  # larger than anything held
-        await ws.close()
-        return ws
-
-    app.router.add_get("/ws", burst)
-    _, port = await serve_app(app)
-    async with connect(f"ws://127.0.0.1:{port}/ws") as client:
-        received = [await asyncio.wait_for(client.recv(), 5) for _ in range(len(frames) + 1)]
-        with pytest.raises(ConnectionClosedOK):
-            await asyncio.wait_for(client.recv(), 5)
-    assert received[:-1] == frames
-    assert received[-1] == b"y" * (HOLD_LIMIT + 1)
-    assert client.close_code == 1000
-
-
-async def test_a_websocket_dropped_by_the_server_still_sends_what_it_held(
-    serve_app: ServeApp,
-) -> None:
-    """A frame sent just before the server aborts the connection (a protocol error) is not lost."""
-    app = Application()
-
-    async def greet_then_read(request: Request) -> WebSocketResponse:
-        ws = WebSocketResponse()
-        await ws.prepare(request)
-        await ws.send_str("hello")
-        async for _ in ws:  # the client's bad frame makes the server fail the connection
-            pass
-        return ws
-
-    app.router.add_get("/ws", greet_then_read)
-    _, port = await serve_app(app)
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        key = base64.b64encode(os.urandom(16)).decode()
-        writer.write(
-            f"GET /ws HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode()
-            + b"\x81\x05hello"  # unmasked: a client must mask (RFC 6455 5.1)
-        )
-        await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
-        rest = await asyncio.wait_for(reader.read(), 5)
-    finally:
-        writer.close()
-    messages = WebSocketReader(0, is_server=False).feed_data(rest)
-    assert messages[0].type == WSMsgType.TEXT
-    assert messages[0].data == "hello"
-    assert messages[-1].type == WSMsgType.CLOSE

@@ -34,7 +34,7 @@ from .errors import (
     as_payload_error,
 )
 from .framing import frame_body, say_persistence
-from .interfaces import FlowControl, OutputHold, ReadPace, WritableConnection, output_hold_of
+from .interfaces import FlowControl, ReadPace, WritableConnection
 from .messages import RawHeaders, RawRequestMessage, placeholder_message
 from .serialize import UnsafeHeaderError, check_reason, encode_head, serialize_head
 from .streams import EMPTY_PAYLOAD, EmptyStreamReader, EofStream, StreamReader
@@ -234,7 +234,6 @@ __all__ = (
     "MultipartReader",
     "MultipartWriter",
     "NestingTooDeep",
-    "OutputHold",
     "ParseError",
     "ParserLimits",
     "PartHeadersTooLarge",
@@ -285,7 +284,6 @@ __all__ = (
     "is_valid_close_code",
     "make_request_parser",
     "negotiate_permessage_deflate",
-    "output_hold_of",
     "parse_content_disposition",
     "placeholder_message",
     "say_persistence",

@@ -8,7 +8,7 @@ connection protocol of ``aiostrata.web_runner``).
 from __future__ import annotations
 
 import asyncio
-from typing import Protocol, cast
+from typing import Protocol
 
 from .errors import HttpProcessingError
 
@@ -37,35 +37,6 @@ class WritableConnection(Protocol):
     def transport(self) -> asyncio.Transport | None: ...
 
     async def writer_drain(self) -> None: ...
-
-
-class OutputHold(Protocol):
-    """A connection that may keep bytes back until the end of the event loop's pass.
-
-    Satisfied by ``aiostrata.web_runner.RequestHandler``, which writes what it holds
-    once per pass for all its connections, so that a client is woken once for the
-    answers of a pass. ``hold_output`` returns False when it did not take ``data``
-    (too much held already: it then wrote what it held, and the caller writes
-    ``data`` itself, in order); ``release_output`` writes what is held now.
-    """
-
-    def hold_output(self, data: bytes) -> bool: ...
-
-    def release_output(self) -> None: ...
-
-
-def output_hold_of(connection: object) -> OutputHold | None:
-    """``connection`` as an :class:`OutputHold` when its class defines both methods, else None.
-
-    Looked up on the class, not the instance: a ``unittest.mock.Mock`` standing in
-    for a connection answers any attribute, and must not swallow what is written.
-    """
-    cls = type(connection)
-    if callable(getattr(cls, "hold_output", None)) and callable(
-        getattr(cls, "release_output", None)
-    ):
-        return cast(OutputHold, connection)
-    return None
 
 
 class ReadPace(Protocol):

@@ -14,7 +14,7 @@ import os
 import struct
 from typing import Final
 
-from .interfaces import OutputHold, WritableConnection
+from .interfaces import WritableConnection
 from .ws_deflate import MessageDeflater
 from .ws_extensions import DeflateParams
 from .ws_masking import apply_mask
@@ -204,10 +204,6 @@ class WebSocketWriter:
     ``write_binary`` return whether a drain is due (``limit`` bytes written since the
     last one, and the transport still holding some), so a caller awaits only then; a
     server's uncompressed TEXT or BINARY frame skips the encoder (header from a table).
-
-    Given an ``output`` (:class:`~.interfaces.OutputHold`, the server's connection),
-    frames are offered to it first: the frames of one event-loop pass leave together
-    at its end. :meth:`release` writes what it holds at once (before closing).
     """
 
     def __init__(
@@ -217,10 +213,8 @@ class WebSocketWriter:
         is_server: bool = True,
         deflate: DeflateParams | None = None,
         limit: int = DEFAULT_WRITE_LIMIT,
-        output: OutputHold | None = None,
     ) -> None:
         self.protocol = protocol
-        self._output = output
         self._encoder = WebSocketFrameEncoder(is_server=is_server, deflate=deflate)
         self._limit = limit
         self._room = limit  # bytes that may still be written before a drain is considered
@@ -273,9 +267,7 @@ class WebSocketWriter:
             frame = (_TEXT_HEADERS[length] if length < 126 else _header(0x81, 0, length)) + payload
             if transport.is_closing():
                 raise ConnectionResetError("Cannot write to closing transport")
-            output = self._output
-            if output is None or not output.hold_output(frame):
-                transport.write(frame)
+            transport.write(frame)
             self._room -= len(frame)
             return self._room < 0 and self._drain_due(transport)
         return self._write_encoded(payload, WSMsgType.TEXT, compress)
@@ -292,9 +284,7 @@ class WebSocketWriter:
             ) + payload
             if transport.is_closing():
                 raise ConnectionResetError("Cannot write to closing transport")
-            output = self._output
-            if output is None or not output.hold_output(frame):
-                transport.write(frame)
+            transport.write(frame)
             self._room -= len(frame)
             return self._room < 0 and self._drain_due(transport)
         return self._write_encoded(payload, WSMsgType.BINARY, compress)
@@ -316,18 +306,11 @@ class WebSocketWriter:
                 raise ConnectionResetError("Cannot write to closing transport")
         if transport.is_closing():
             raise ConnectionResetError("Cannot write to closing transport")
-        output = self._output
-        if output is None or not output.hold_output(frame):
-            transport.write(frame)
+        transport.write(frame)
         self._room -= len(frame)
         if self._room >= 0:
             return False
         return self._drain_due(transport)
-
-    def release(self) -> None:
-        """Write the frames the connection holds now (before closing it, say)."""
-        if self._output is not None:
-            self._output.release_output()
 
     def _drain_due(self, transport: asyncio.Transport) -> bool:
         """Past the limit: start counting again, and drain if the transport holds bytes."""

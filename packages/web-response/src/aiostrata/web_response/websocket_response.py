@@ -33,7 +33,6 @@ from aiostrata.http_parser import (
     WSCloseCode,
     WSMessage,
     WSMsgType,
-    output_hold_of,
 )
 
 from .http_exceptions import HTTPException
@@ -148,11 +147,7 @@ class WebSocketResponse(StreamResponse):
             self.headers[name] = value
         self.force_close()  # nothing HTTP follows on this connection
         writer = WebSocketWriter(
-            connection,
-            is_server=True,
-            deflate=handshake.deflate,
-            limit=self._writer_limit,
-            output=output_hold_of(connection),  # frames of one loop pass leave together
+            connection, is_server=True, deflate=handshake.deflate, limit=self._writer_limit
         )
         if self._heartbeat_interval is not None:
             self._heartbeat = Heartbeat(
@@ -387,8 +382,6 @@ class WebSocketResponse(StreamResponse):
         connection = self._connection
         transport = connection.transport if connection is not None else None
         if transport is not None:
-            if self._writer is not None:
-                self._writer.release()  # the frames held for the end of the pass go first
             transport.close()
 
     async def _fail(self, error: WebSocketError) -> None:

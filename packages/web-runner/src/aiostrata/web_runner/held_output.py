@@ -8,28 +8,22 @@ together wake a sleeping peer once. The number of writes does not change:
 each connection still writes each response in one ``transport.write``, only
 later in the same turn of the loop, before any input of the next pass is read.
 
-What is held: whole HTTP responses (``StreamWriter.send_message``, at most
-``16 KiB`` of body; nothing of a held response's request runs after it) and
-WebSocket frames (``WebSocketWriter``), at most ``HOLD_LIMIT`` bytes per
-connection. The connection sends what it holds before anything else of its own
-touches the transport: before the next request's handler runs (so before any
-upgrade or raw write), before an error page, a close or a half-close, when the
-peer half-closes, and before a WebSocket closes it; it drops it when the
-connection is lost. An application that closes ``request.transport`` itself
-right after sending a WebSocket frame, in the same pass, loses that frame:
-``await ws.close()`` is the way to end a WebSocket.
+Only whole responses are held (``StreamWriter.send_message``, at most one per
+connection, at most ``16 KiB`` of body): nothing of a held response's
+request runs after it, so no code of the application can see the difference.
+The connection sends what it holds before anything else can touch the
+transport: before the next request's handler runs (so before any upgrade or
+raw write), before an error page, a close or a half-close, and when the peer
+half-closes; it drops it when the connection is lost.
 """
 
 from __future__ import annotations
 
 import asyncio
 import weakref
-from typing import Final, Protocol
+from typing import Protocol
 
-__all__ = ("HOLD_LIMIT", "EndOfPass", "HoldingConnection", "OutputHolding", "end_of_pass")
-
-# The most a connection holds back in one pass; past it, bytes go out at once.
-HOLD_LIMIT: Final = 2**16
+__all__ = ("EndOfPass", "HoldingConnection", "OutputHolding", "end_of_pass")
 
 
 class HoldingConnection(Protocol):
@@ -88,35 +82,24 @@ def end_of_pass(loop: asyncio.AbstractEventLoop) -> EndOfPass:
 
 
 class OutputHolding:
-    """The connection's side (``http_parser.OutputHold``): hold, then release once per pass.
+    """The connection's side: hold a whole response, release it once per pass.
 
     A mixin of ``RequestHandler``, which calls :meth:`release_output` before it
-    lets anything else reach the transport (see the module's docstring). At most
-    ``HOLD_LIMIT`` bytes are held: past it, what is held is written and the
-    caller writes its own bytes, so back-pressure still sees a full transport.
+    lets anything else reach the transport (see the module's docstring).
     """
 
     _transport: asyncio.Transport | None
     _end_of_pass: EndOfPass
-    _held_output: list[bytes] | None = None
-    _held_size = 0
+    _held_output: bytes | None = None
 
-    def hold_output(self, data: bytes) -> bool:
-        """Keep ``data`` for the end of the pass; False when the caller must write it now."""
+    def _hold_output(self, data: bytes) -> bool:
+        """``StreamWriter``'s ``hold``: keep ``data`` (a whole response) for the end of the pass."""
         held = self._held_output
         if held is None:
-            if len(data) > HOLD_LIMIT:
-                return False
-            self._held_output = [data]
-            self._held_size = len(data)
+            self._held_output = data
             self._end_of_pass.add(self)
-            return True
-        size = self._held_size + len(data)
-        if size > HOLD_LIMIT:
-            self.release_output()
-            return False
-        held.append(data)
-        self._held_size = size
+        else:  # not reached while each request releases first; kept in order all the same
+            self._held_output = held + data
         return True
 
     def release_output(self) -> None:
@@ -126,7 +109,4 @@ class OutputHolding:
             self._held_output = None
             transport = self._transport
             if transport is not None and not transport.is_closing():
-                if len(held) == 1:
-                    transport.write(held[0])
-                else:
-                    transport.writelines(held)
+                transport.write(held)

@@ -441,7 +441,7 @@ class RequestHandler(RequestIntake, FailureHandling, ConnectionClosing, asyncio.
         start = self._loop.time() if access_logger is not None else 0.0
         manager = self._manager
         manager._requests_count += 1
-        writer = StreamWriter(self, self._loop, hold=self.hold_output)
+        writer = StreamWriter(self, self._loop, hold=self._hold_output)
         request = self._request_factory(message, payload, self, writer, self._task_handler)
         self._current_request = request
         self._request_in_progress = True
