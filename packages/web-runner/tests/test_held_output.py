@@ -18,7 +18,7 @@ from wire import ServeApp, exchange
 
 from aiostrata.web_app import Application, Request
 from aiostrata.web_response import Response, StreamResponse
-from aiostrata.web_runner import AppRunner
+from aiostrata.web_runner import AppRunner, TCPSite
 from aiostrata.web_runner.held_output import EndOfPass
 
 
@@ -272,3 +272,38 @@ async def test_many_clients_in_one_pass_get_every_answer(serve_app: ServeApp) ->
     finally:
         for sock in clients:
             sock.close()
+
+
+async def test_a_client_that_never_reads_its_answers_is_held_back() -> None:
+    """Held answers still count for back-pressure: the server stops reading, its buffer stays
+    bounded (each answer is checked against the transport once the one before it is out)."""
+    app = Application()
+
+    async def page(request: Request) -> Response:
+        return Response(body=b"p" * 8192)
+
+    app.router.add_get("/", page)
+    runner = AppRunner(app, access_log=None)
+    await runner.setup()
+    site = TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        port = runner.addresses[0][1]
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+        request = _get("/") * 64
+        stalled = False
+        for _ in range(20_000):  # 1.28 million requests at most: 10 GiB of answers
+            writer.write(request)
+            try:
+                await asyncio.wait_for(writer.drain(), 0.5)
+            except TimeoutError:
+                stalled = True  # the server stopped reading
+                break
+        assert stalled
+        assert runner.server is not None
+        (connection,) = runner.server.connections
+        assert connection.transport is not None
+        assert connection.transport.get_write_buffer_size() < 2**20
+        writer.transport.abort()
+    finally:
+        await runner.cleanup()
