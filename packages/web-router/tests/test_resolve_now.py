@@ -9,6 +9,7 @@ from aiostrata.web_response import HTTPMethodNotAllowed, HTTPNotFound
 from aiostrata.web_router import (
     PlainResource,
     PrefixedSubAppResource,
+    RoutableRequest,
     UrlDispatcher,
     UrlMappingMatchInfo,
 )
@@ -93,3 +94,22 @@ async def test_a_resource_with_its_own_resolve_is_awaited() -> None:
     assert isinstance(match_info, UrlMappingMatchInfo)
     assert match_info.route.resource is resource
     assert seen == ["resolve"]
+
+
+async def test_a_resource_with_its_own_resolve_now_is_awaited_too() -> None:
+    seen: list[str] = []
+
+    class Counting(PlainResource):
+        def resolve_now(self, request: RoutableRequest) -> Resolved:
+            seen.append("resolve_now")
+            return super().resolve_now(request)
+
+    router = UrlDispatcher()
+    resource = Counting("/counted")
+    router.register_resource(resource)
+    resource.add_route("GET", ok)
+    assert router.resolve_now(make_request("GET", "/counted")) is None
+    match_info = await router.resolve(make_request("GET", "/counted"))
+    assert isinstance(match_info, UrlMappingMatchInfo)
+    assert match_info.route.resource is resource
+    assert seen == ["resolve_now"]  # through Resource.resolve, which calls it

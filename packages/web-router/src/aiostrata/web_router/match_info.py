@@ -28,7 +28,9 @@ class UrlMappingMatchInfo(dict[str, str], AbstractMatchInfo):
     def __init__(self, match_dict: dict[str, str], route: AbstractRoute) -> None:
         super().__init__(match_dict)
         self._route = route
-        self._apps: list[SubApplication] = []
+        # A tuple, outermost first: read on every request (middleware chains, prepare
+        # hooks), changed only while the match is built, so it is never copied.
+        self._apps: tuple[SubApplication, ...] = ()
         self._current_app: SubApplication | None = None
         self._frozen = False
 
@@ -54,7 +56,7 @@ class UrlMappingMatchInfo(dict[str, str], AbstractMatchInfo):
 
     @property
     def apps(self) -> tuple[SubApplication, ...]:
-        return tuple(self._apps)
+        return self._apps
 
     def add_app(self, app: SubApplication) -> None:
         if self._frozen:
@@ -62,7 +64,7 @@ class UrlMappingMatchInfo(dict[str, str], AbstractMatchInfo):
         # The first app added is the innermost one: the one whose router matched.
         if self._current_app is None:
             self._current_app = app
-        self._apps.insert(0, app)
+        self._apps = (app, *self._apps)
 
     @property
     def current_app(self) -> SubApplication:
@@ -88,7 +90,8 @@ class UrlMappingMatchInfo(dict[str, str], AbstractMatchInfo):
 
     def _check_in_stack(self, app: SubApplication) -> None:
         if app not in self._apps:
-            raise RuntimeError(f"Expected one of the following apps {self._apps!r}, got {app!r}")
+            apps = list(self._apps)  # shown as aiohttp shows its list
+            raise RuntimeError(f"Expected one of the following apps {apps!r}, got {app!r}")
 
     def freeze(self) -> None:
         self._frozen = True

@@ -114,10 +114,14 @@ class Resource(AbstractResource):
         The router calls this directly for resources whose class keeps
         ``Resource.resolve``, saving a coroutine per candidate on every request.
         """
-        match_dict = self._match(request.rel_url.path_safe)
+        return self._resolve_at(request.rel_url.path_safe, request.method)
+
+    def _resolve_at(self, path: str, method: str) -> Resolved:
+        """:meth:`resolve_now` for a decoded ``path`` and a ``method`` the caller read once."""
+        match_dict = self._match(path)
         if match_dict is None:
             return None, set()
-        route = self._routes.get(request.method, self._any_route)
+        route = self._routes.get(method, self._any_route)
         if route is not None:
             return UrlMappingMatchInfo(match_dict, route), self._allowed_methods
         return None, self._allowed_methods

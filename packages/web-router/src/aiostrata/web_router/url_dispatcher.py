@@ -31,6 +31,7 @@ from .subapps import MatchedSubAppResource
 
 # Resources whose class keeps this ``resolve`` can be matched without a coroutine.
 _SYNC_RESOLVE: Final = Resource.resolve
+_SYNC_RESOLVE_NOW: Final = Resource.resolve_now
 
 if TYPE_CHECKING:
     from .abc import AbstractView
@@ -136,13 +137,18 @@ class UrlDispatcher(AbstractRouter, Mapping[str, AbstractResource]):
             return None
         allowed_methods: set[str] | None = None
         index = self._resource_index
-        url_part = request.rel_url.path_safe
+        path = url_part = request.rel_url.path_safe
+        method = request.method
         while url_part:
             for candidate in index.get(url_part, ()):
-                if type(candidate).resolve is not _SYNC_RESOLVE:
-                    return None
+                kind = type(candidate)
+                if (
+                    kind.resolve is not _SYNC_RESOLVE
+                    or getattr(kind, "resolve_now", None) is not _SYNC_RESOLVE_NOW
+                ):
+                    return None  # a resource with its own resolving: awaited, in resolve()
                 # A Resource, by the check just above (no cast(): a call per candidate).
-                resolved: Resolved = candidate.resolve_now(request)  # type: ignore[attr-defined]
+                resolved: Resolved = candidate._resolve_at(path, method)  # type: ignore[attr-defined]
                 match_info, allowed = resolved
                 if match_info is not None:
                     return match_info
@@ -152,7 +158,7 @@ class UrlDispatcher(AbstractRouter, Mapping[str, AbstractResource]):
                 break
             url_part = url_part.rpartition("/")[0] or "/"
         if allowed_methods:
-            return MatchInfoError(HTTPMethodNotAllowed(request.method, allowed_methods))
+            return MatchInfoError(HTTPMethodNotAllowed(method, allowed_methods))
         return MatchInfoError(HTTPNotFound())
 
     async def resolve(self, request: RoutableRequest) -> UrlMappingMatchInfo:
