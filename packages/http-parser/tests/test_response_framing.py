@@ -130,3 +130,18 @@ def test_an_applications_connection_field_is_kept() -> None:
     fields: CIMultiDict[str] = CIMultiDict({"Connection": "upgrade"})
     say_persistence(fields, HttpVersion11, False)
     assert fields.getall("Connection") == ["upgrade"]
+
+
+@pytest.mark.parametrize(
+    ("version", "length"),
+    [(HttpVersion11, 5), (HttpVersion10, 5), (HttpVersion10, None)],
+)
+def test_a_transfer_encoding_set_by_the_application_goes_when_the_length_frames_the_body(
+    version: HttpVersion, length: int | None
+) -> None:
+    headers = {"Transfer-Encoding": "chunked"}
+    if length is not None:
+        headers["Content-Length"] = str(length)
+    writer, fields, _ = _frame(version, headers=headers, content_length=length)
+    assert "Transfer-Encoding" not in fields  # never both (RFC 9112 6.2), never a false one
+    assert not writer.chunked

@@ -213,3 +213,30 @@ async def test_file_is_closed_when_the_client_leaves_mid_body(
             break
         await asyncio.sleep(0.01)
     assert served_files[0].closed
+
+
+@pytest.mark.parametrize("version", ["1.1", "1.0"])
+async def test_a_transfer_encoding_header_on_a_whole_body_is_dropped(
+    serve_app: ServeApp, version: str
+) -> None:
+    """The body is framed by its length: a Transfer-Encoding the handler set is not sent
+    with it (RFC 9112 6.2), whichever path sends the response."""
+    app = Application()
+
+    async def whole(request: Request) -> Response:
+        return Response(body=b"hello", headers={"Transfer-Encoding": "chunked"})
+
+    async def prepared(request: Request) -> Response:
+        response = Response(body=b"hello", headers={"Transfer-Encoding": "chunked"})
+        await response.prepare(request)  # the awaited path, not send_now
+        return response
+
+    app.router.add_get("/whole", whole)
+    app.router.add_get("/prepared", prepared)
+    _, port = await serve_app(app)
+    for path in ("/whole", "/prepared"):
+        status, fields, body = split(await exchange(port, request(path, version=version)))
+        assert status.endswith("200 OK")
+        assert "transfer-encoding" not in fields
+        assert fields["content-length"] == "5"
+        assert body == b"hello"

@@ -68,11 +68,16 @@ def frame_body(
         headers[_TRANSFER_ENCODING] = "chunked"
     elif length_check:
         writer.length = content_length
-        if content_length is None:
-            if version >= HttpVersion11:
-                writer.enable_chunking()
-                headers[_TRANSFER_ENCODING] = "chunked"
-            else:
+        if content_length is None and version >= HttpVersion11:
+            writer.enable_chunking()
+            headers[_TRANSFER_ENCODING] = "chunked"
+        else:
+            # Framed by its length (or, on 1.0, by the close): a Transfer-Encoding the
+            # application set would make the client decode chunks that are not there,
+            # and a sender must not send it with a Content-Length (RFC 9112 6.2).
+            if _TRANSFER_ENCODING in headers:
+                del headers[_TRANSFER_ENCODING]
+            if content_length is None:
                 keep_alive = False
     return keep_alive
 
