@@ -77,39 +77,39 @@ async def test_a_sub_application_needs_the_awaited_path() -> None:
     assert match_info.apps == (sub,)
 
 
-async def test_a_resource_with_its_own_resolve_is_awaited() -> None:
-    seen: list[str] = []
+class _OwnResolve(PlainResource):
+    """A resource class with its own ``resolve``: it records each call."""
 
-    class Counting(PlainResource):
-        async def resolve(self, request: object) -> Resolved:
-            seen.append("resolve")
-            return await super().resolve(request)  # type: ignore[arg-type]
+    seen: list[str]
 
+    async def resolve(self, request: object) -> Resolved:
+        self.seen.append("resolve")
+        return await super().resolve(request)  # type: ignore[arg-type]
+
+
+class _OwnResolveNow(PlainResource):
+    """A resource class with its own ``resolve_now``: it records each call."""
+
+    seen: list[str]
+
+    def resolve_now(self, request: RoutableRequest) -> Resolved:
+        self.seen.append("resolve_now")
+        return super().resolve_now(request)
+
+
+@pytest.mark.parametrize(
+    ("cls", "called"), [(_OwnResolve, "resolve"), (_OwnResolveNow, "resolve_now")]
+)
+async def test_a_resource_with_its_own_resolving_is_awaited(
+    cls: type[PlainResource], called: str
+) -> None:
+    resource = cls("/counted")
+    resource.seen = []  # type: ignore[attr-defined]
     router = UrlDispatcher()
-    resource = Counting("/counted")
     router.register_resource(resource)
     resource.add_route("GET", ok)
     assert router.resolve_now(make_request("GET", "/counted")) is None
     match_info = await router.resolve(make_request("GET", "/counted"))
     assert isinstance(match_info, UrlMappingMatchInfo)
     assert match_info.route.resource is resource
-    assert seen == ["resolve"]
-
-
-async def test_a_resource_with_its_own_resolve_now_is_awaited_too() -> None:
-    seen: list[str] = []
-
-    class Counting(PlainResource):
-        def resolve_now(self, request: RoutableRequest) -> Resolved:
-            seen.append("resolve_now")
-            return super().resolve_now(request)
-
-    router = UrlDispatcher()
-    resource = Counting("/counted")
-    router.register_resource(resource)
-    resource.add_route("GET", ok)
-    assert router.resolve_now(make_request("GET", "/counted")) is None
-    match_info = await router.resolve(make_request("GET", "/counted"))
-    assert isinstance(match_info, UrlMappingMatchInfo)
-    assert match_info.route.resource is resource
-    assert seen == ["resolve_now"]  # through Resource.resolve, which calls it
+    assert resource.seen == [called]  # type: ignore[attr-defined]
