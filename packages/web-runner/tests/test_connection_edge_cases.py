@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 
 from wire import ServeApp, exchange, read_response
 
@@ -163,3 +164,29 @@ async def test_a_body_that_stops_arriving_is_a_408(serve_app: ServeApp) -> None:
     data = await asyncio.wait_for(reader.read(), 5)
     writer.close()
     assert data.startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+
+
+async def test_pipelined_large_answers_to_a_client_that_reads_nothing_are_held_back(
+    serve_app: ServeApp,
+) -> None:
+    """Each large answer (head and body in one gathered write) waits for the one before it
+    to drain, also on the Pythons whose ``writelines`` does not pause (CVE-2024-12254)."""
+    app = Application()
+    answered: list[int] = []
+    body = b"d" * 2**20
+
+    async def download(request: Request) -> Response:
+        answered.append(len(answered))
+        return Response(body=body)
+
+    app.router.add_get("/", download)
+    _, port = await serve_app(app)
+    _, writer = await asyncio.open_connection("127.0.0.1", port)
+    client = writer.transport.get_extra_info("socket")
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2**16)
+    writer.write(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n" * 64)  # 64 MiB of answers, none read
+    await writer.drain()
+    await asyncio.sleep(0.5)
+    # The kernel buffers take a few MiB at most: the rest waits, unanswered, in the server.
+    assert 1 <= len(answered) < 16
+    writer.transport.abort()

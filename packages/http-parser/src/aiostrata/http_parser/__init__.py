@@ -34,6 +34,7 @@ from .errors import (
     as_payload_error,
 )
 from .framing import frame_body, say_persistence
+from .gathered_write import WRITELINES_PAUSES, write_gathered
 from .interfaces import FlowControl, ReadPace, WritableConnection
 from .messages import RawHeaders, RawRequestMessage, placeholder_message
 from .serialize import UnsafeHeaderError, check_reason, encode_head, serialize_head
@@ -192,6 +193,7 @@ __all__ = (
     "DEFAULT_MAX_DECOMPRESSED_SIZE",
     "DEFAULT_PARSER",
     "EMPTY_PAYLOAD",
+    "WRITELINES_PAUSES",
     "WS_CLOSED_MESSAGE",
     "WS_CLOSING_MESSAGE",
     "WS_KEY",
@@ -292,6 +294,7 @@ __all__ = (
     "server_handshake",
     "supported_content_codings",
     "websocket_accept",
+    "write_gathered",
 )
 
 if not TYPE_CHECKING:  # hidden from type checkers, which see the imports above instead

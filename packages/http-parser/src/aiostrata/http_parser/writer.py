@@ -18,6 +18,7 @@ from typing import BinaryIO, Final
 
 from multidict import CIMultiDict
 
+from .gathered_write import write_gathered
 from .header_grammar import TOKEN_BYTES
 from .interfaces import WritableConnection
 from .serialize import encode_head
@@ -352,12 +353,10 @@ class StreamWriter(AbstractStreamWriter):
         self._send(data)
 
     def _send_parts(self, head: bytes, body: bytes) -> None:
-        """A head and a large body in one ``writelines``, which joins them at most once.
+        """A head and a large body in one write (:func:`~.gathered_write.write_gathered`).
 
         Two writes would reach the client as two wake-ups (it reads the head, sleeps,
-        is woken again for the body). asyncio's writelines sends both with one
-        ``sendmsg`` (Python 3.12+) or joins them (3.11, the copy of one ``write``);
-        uvloop uses ``writev``.
+        is woken again for the body).
         """
         transport = self._protocol.transport
         if transport is None or transport.is_closing():
@@ -365,7 +364,7 @@ class StreamWriter(AbstractStreamWriter):
         size = len(head) + len(body)
         self.buffer_size += size
         self.output_size += size
-        transport.writelines((head, body))
+        write_gathered(transport, (head, body))
 
     def _send(self, data: bytes, hold: Callable[[bytes], bool] | None = None) -> None:
         if not data:
