@@ -227,7 +227,7 @@ def _package_tests(session: nox.Session, folder: str, *pytest_args: str) -> None
 
 @nox.session
 def speedups(session: nox.Session) -> None:
-    """web-runner's wire tests again with the llhttp parser backend selected (the speedups extra).
+    """web-runner's wire tests again with the speedups extra: httptools backend, C ws masking.
 
     ``tests(web-runner)`` serves through the pure-Python parser; this run installs httptools, as
     ``aiostrata-http-parser[speedups]`` does, and checks that servers really pick it up, so both
@@ -249,7 +249,9 @@ def speedups(session: nox.Session) -> None:
         "python", "-c",
         "from aiostrata.http_parser import make_request_parser as m; "
         "name = type(m()).__name__; print('servers parse with', name); "
-        "assert name == 'HttptoolsRequestParser', name",
+        "assert name == 'HttptoolsRequestParser', name; "
+        "from aiostrata.http_parser.ws_masking import MASKING_ACCELERATED as c; "
+        "print('WebSocket masking in C:', c); assert c",
     )  # fmt: skip
     with session.chdir(package.path):
         session.run(

@@ -13,6 +13,8 @@ from aiostrata.http_parser import (
     WSMsgType,
 )
 
+pytestmark = pytest.mark.usefixtures("masking")
+
 TEXT, BINARY, CONT = WSMsgType.TEXT, WSMsgType.BINARY, WSMsgType.CONTINUATION
 CLOSE, PING, PONG = WSMsgType.CLOSE, WSMsgType.PING, WSMsgType.PONG
 

@@ -22,6 +22,8 @@ from aiostrata.http_parser import (
     WSMsgType,
 )
 
+pytestmark = pytest.mark.usefixtures("masking")
+
 MiB = 1 << 20
 TEXT, BINARY, CONT = WSMsgType.TEXT, WSMsgType.BINARY, WSMsgType.CONTINUATION
 

@@ -22,7 +22,9 @@ from aiostrata.http_parser import (
     WSMsgType,
     encode_frame,
 )
-from aiostrata.http_parser.ws_masking import apply_mask
+from aiostrata.http_parser.ws_masking import Masking
+
+pytestmark = pytest.mark.usefixtures("masking")
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 BOUNDARY_SIZES = [0, 1, 2, 3, 4, 5, 124, 125, 126, 127, 65535, 65536, 65537]
@@ -47,7 +49,10 @@ def _cuts_around(size: int, header: int) -> list[int]:
 
 @PROPERTY
 @given(payload=st.binary(max_size=2000), key=st.binary(min_size=4, max_size=4))
-def test_masking_is_the_bytewise_xor_and_its_own_inverse(payload: bytes, key: bytes) -> None:
+def test_masking_is_the_bytewise_xor_and_its_own_inverse(
+    masking: Masking, payload: bytes, key: bytes
+) -> None:
+    apply_mask = masking
     masked = apply_mask(payload, key)
     assert masked == _reference_mask(payload, key)
     assert apply_mask(masked, key) == payload
@@ -56,7 +61,8 @@ def test_masking_is_the_bytewise_xor_and_its_own_inverse(payload: bytes, key: by
 @pytest.mark.parametrize(
     "size", [*BOUNDARY_SIZES, 16383, 16384, 16385, 32768, 32771, 100_001, 1 << 20]
 )
-def test_masking_at_the_length_and_chunk_boundaries(size: int) -> None:
+def test_masking_at_the_length_and_chunk_boundaries(masking: Masking, size: int) -> None:
+    apply_mask = masking
     payload = bytes(range(256)) * (size // 256) + bytes(range(size % 256))
     assert apply_mask(payload, MASK) == _reference_mask(payload, MASK)
 
@@ -68,8 +74,9 @@ def test_masking_at_the_length_and_chunk_boundaries(size: int) -> None:
     seed=st.binary(min_size=1, max_size=64),
 )
 def test_chunked_masking_of_large_payloads_matches_the_bytewise_xor(
-    size: int, key: bytes, seed: bytes
+    masking: Masking, size: int, key: bytes, seed: bytes
 ) -> None:
+    apply_mask = masking
     payload = (seed * (size // len(seed) + 1))[:size]
     masked = apply_mask(payload, key)
     assert masked == _reference_mask(payload, key)
@@ -77,7 +84,8 @@ def test_chunked_masking_of_large_payloads_matches_the_bytewise_xor(
 
 
 @pytest.mark.parametrize("kind", [bytes, bytearray, memoryview])
-def test_masking_takes_any_buffer_and_returns_bytes(kind: type) -> None:
+def test_masking_takes_any_buffer_and_returns_bytes(masking: Masking, kind: type) -> None:
+    apply_mask = masking
     for payload in (b"", b"abc", b"abcdefgh", bytes(range(256)) * 100):
         result = apply_mask(kind(payload), MASK)
         assert type(result) is bytes

@@ -16,6 +16,8 @@ from aiostrata.http_parser import (
     encode_frame,
 )
 
+pytestmark = pytest.mark.usefixtures("masking")
+
 PROPERTY = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 BOUNDARY_SIZES = [0, 1, 124, 125, 126, 127, 65535, 65536, 65537, 200_000]
 
