@@ -37,6 +37,40 @@ def test_a_cached_section_decides_as_the_strict_rules_do(
     assert outcome(new_parser(limits)._parse_message_head, head) == strict_outcome(head, limits)
 
 
+REQUEST_LINES = [
+    b"GET / HTTP/1.1",
+    b"GET /a HTTP/1.0",
+    b"POST /b?c=d HTTP/1.1",
+    b"CONNECT example.com:443 HTTP/1.1",
+    b"CONNECT example.com:443 HTTP/1.0",
+    b"OPTIONS * HTTP/1.1",
+]
+FIELD_SECTIONS = [
+    b"Host: a",
+    b"Host: a\r\nConnection: close",
+    b"Host: a\r\nConnection: keep-alive",
+    b"Host: a\r\nTransfer-Encoding: chunked",
+    b"Host: a\r\nContent-Length: 5",
+    b"Host: a\r\nContent-Encoding: gzip, identity",
+    b"Host: a\r\nConnection: Upgrade\r\nUpgrade: websocket",
+    b"Host: a\r\nTransfer-Encoding: gzip, chunked",
+]
+
+
+@pytest.mark.parametrize("fields", FIELD_SECTIONS)
+@pytest.mark.parametrize("order", [1, -1])
+def test_what_a_cached_section_means_is_decided_per_version_and_method(
+    fields: bytes, order: int
+) -> None:
+    """The meaning kept with a section (framing, persistence, coding) is right for every
+    request line it is met behind: each version, and CONNECT, which is never kept."""
+    cold_cache()
+    for request_line in REQUEST_LINES[::order] * 3:  # seen, cached, then meanings kept and hit
+        head = request_line + b"\r\n" + fields
+        got = outcome(new_parser()._parse_message_head, head)
+        assert got == strict_outcome(head, ParserLimits()), head
+
+
 def test_a_section_is_cached_the_second_time_and_then_shared_read_only() -> None:
     cold_cache()
     head = b"GET / HTTP/1.1\r\nHost: a\r\nAccept: */*"

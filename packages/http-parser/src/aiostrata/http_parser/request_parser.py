@@ -51,7 +51,7 @@ from .field_section import split_valid_fields
 from .header_grammar import QUOTED_STRING_BYTES, TOKEN_BYTES, TOKEN_BYTES_RE
 from .limits import ParserLimits
 from .messages import RawRequestMessage
-from .section_cache import SECTIONS
+from .section_cache import SECTIONS, Meaning
 from .section_cache import remember as remember_section
 from .versions import HttpVersion, HttpVersion10, HttpVersion11
 
@@ -494,6 +494,7 @@ class HttpRequestParser:
         limits = self.limits
         line_end = head.find(b"\r\n")
         headers: CIMultiDictProxy[str] | None = None
+        meanings: dict[HttpVersion, Meaning] | None = None
         if line_end == -1:
             request_line = head
             raw: tuple[tuple[bytes, bytes], ...] = ()
@@ -506,7 +507,8 @@ class HttpRequestParser:
                 and known[2] <= limits.max_field_size
                 and len(known[0]) <= limits.max_headers
             ):
-                raw, headers, _ = known  # this client's fields again: valid, already split
+                # this client's fields again: valid, already split, maybe interpreted
+                raw, headers, _, meanings = known
             else:
                 # Past max_field_size, one line might be over it: the strict path says which.
                 if len(section) > limits.max_field_size and (
@@ -529,7 +531,7 @@ class HttpRequestParser:
         method, target, version, url = parsed
         if headers is None:  # a head without fields
             headers = CIMultiDictProxy(CIMultiDict())
-        return self._interpret(method, target, version, headers, raw, url)
+        return self._interpret(method, target, version, headers, raw, url, meanings)
 
     def _parse_head_strictly(self, head: bytes) -> RawRequestMessage:
         """The reference path: every rule checked in order, each failure its own error."""
@@ -595,8 +597,34 @@ class HttpRequestParser:
         headers: CIMultiDictProxy[str],
         raw_headers: tuple[tuple[bytes, bytes], ...],
         url: URL | None = None,
+        meanings: dict[HttpVersion, Meaning] | None = None,
     ) -> RawRequestMessage:
-        """Apply the rules on a well-formed head's meaning; ``url`` when already known."""
+        """Apply the rules on a well-formed head's meaning; ``url`` when already known.
+
+        ``meanings``: what the same cached field section meant before (see
+        section_cache), by version; filled here the first time it is worked out.
+        """
+        if meanings is not None and method != "CONNECT":
+            meaning = meanings.get(version)
+            if meaning is not None:
+                if url is None:
+                    url = self._parse_target(method, target)
+                should_close, compression, upgrade, chunked = meaning
+                return _new_tuple(
+                    RawRequestMessage,
+                    (
+                        method,
+                        target,
+                        version,
+                        headers,
+                        raw_headers,
+                        should_close,
+                        compression,
+                        upgrade,
+                        chunked,
+                        url,
+                    ),
+                )
         getall = headers.getall
         hosts = getall(_HOST_FIELD, _NO_TOKENS)
         if len(hosts) != 1:
@@ -652,6 +680,8 @@ class HttpRequestParser:
             codings = [c for c in _comma_tokens(content_codings) if c != "identity"]
             compression = ", ".join(codings) if codings else None
 
+        if meanings is not None and method != "CONNECT":
+            meanings[version] = (should_close, compression, upgrade, chunked)
         # tuple.__new__ directly: the named tuple's own __new__ is a Python function.
         return _new_tuple(
             RawRequestMessage,

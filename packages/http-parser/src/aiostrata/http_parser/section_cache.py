@@ -6,6 +6,9 @@ one request is often byte for byte the section of the one before, whatever its
 request line. :data:`SECTIONS` maps such a section to what parsing it gave: its
 raw fields, its read-only headers and its longest line. The headers are a
 ``CIMultiDictProxy`` over a dict nobody else holds, so requests can share it.
+Each entry also keeps what the parser's rules made of those headers for each
+HTTP version (:data:`Meaning`): the framing, persistence and coding of a request
+depend on its fields and version only, so they are worked out once per section.
 
 An entry is only ever made by the parser from the very bytes it is keyed by, after
 they passed every syntax rule, so a hit is a valid section. Limits are the parser's
@@ -23,11 +26,16 @@ from typing import Final
 
 from multidict import CIMultiDictProxy
 
-__all__ = ("SECTIONS", "Section", "remember")
+from .versions import HttpVersion
+
+__all__ = ("SECTIONS", "Meaning", "Section", "remember")
 
 RawFields = tuple[tuple[bytes, bytes], ...]
-Section = tuple[RawFields, CIMultiDictProxy[str], int]
-"""Raw fields, the headers, the length of the longest field line."""
+Meaning = tuple[bool, "str | None", bool, bool]
+"""What a request's fields mean on one HTTP version, for any method but CONNECT:
+``should_close``, ``compression``, ``upgrade``, ``chunked`` (``RawRequestMessage``'s)."""
+Section = tuple[RawFields, CIMultiDictProxy[str], int, dict[HttpVersion, Meaning]]
+"""Raw fields, the headers, the length of the longest field line, meanings by version."""
 
 SECTIONS: Final[dict[bytes, Section]] = {}
 MAX_SECTIONS: Final = 256
@@ -53,7 +61,7 @@ def remember(section: bytes, raw: RawFields, headers: CIMultiDictProxy[str]) -> 
         SECTIONS.clear()
         _total_bytes = 0
     longest = max(map(len, section.split(b"\r\n")))
-    SECTIONS[section] = (raw, headers, longest)
+    SECTIONS[section] = (raw, headers, longest, {})
     _total_bytes += len(section)
 
 
