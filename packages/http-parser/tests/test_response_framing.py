@@ -15,6 +15,7 @@ from aiostrata.http_parser import (
     StreamWriter,
     WritableConnection,
     frame_body,
+    frame_known_length,
     say_persistence,
 )
 
@@ -145,3 +146,18 @@ def test_a_transfer_encoding_set_by_the_application_goes_when_the_length_frames_
     writer, fields, _ = _frame(version, headers=headers, content_length=length)
     assert "Transfer-Encoding" not in fields  # never both (RFC 9112 6.2), never a false one
     assert not writer.chunked
+
+
+@pytest.mark.parametrize("version", [HttpVersion11, HttpVersion10])
+@pytest.mark.parametrize("extra", [{}, {"Transfer-Encoding": "chunked"}])
+def test_the_known_length_shortcut_frames_as_frame_body_does(
+    version: HttpVersion, extra: dict[str, str]
+) -> None:
+    headers = {"Content-Length": "5", **extra}
+    expected_writer, expected_fields, kept = _frame(version, headers=headers, content_length=5)
+    writer = _writer()
+    fields: CIMultiDict[str] = CIMultiDict(headers)
+    frame_known_length(writer, fields, 5)
+    assert kept is True  # a known length never costs the connection
+    assert (writer.length, writer.chunked) == (expected_writer.length, expected_writer.chunked)
+    assert list(fields.items()) == list(expected_fields.items())

@@ -33,7 +33,7 @@ from .errors import (
     UnsupportedVersion,
     as_payload_error,
 )
-from .framing import frame_body, say_persistence
+from .framing import frame_body, frame_known_length, say_persistence
 from .gathered_write import WRITELINES_PAUSES, write_gathered
 from .interfaces import FlowControl, ReadPace, WritableConnection
 from .messages import RawHeaders, RawRequestMessage, placeholder_message
@@ -283,6 +283,7 @@ __all__ = (
     "encode_frame",
     "encode_head",
     "frame_body",
+    "frame_known_length",
     "is_valid_close_code",
     "make_request_parser",
     "negotiate_permessage_deflate",

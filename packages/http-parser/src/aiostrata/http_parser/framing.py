@@ -25,7 +25,7 @@ from multidict import CIMultiDict, istr
 from .versions import HttpVersion, HttpVersion10, HttpVersion11
 from .writer import AbstractStreamWriter
 
-__all__ = ("frame_body", "say_persistence")
+__all__ = ("frame_body", "frame_known_length", "say_persistence")
 
 _CONTENT_LENGTH: Final = istr("Content-Length")
 _TRANSFER_ENCODING: Final = istr("Transfer-Encoding")
@@ -80,6 +80,18 @@ def frame_body(
             if content_length is None:
                 keep_alive = False
     return keep_alive
+
+
+def frame_known_length(
+    writer: AbstractStreamWriter, headers: CIMultiDict[str], length: int
+) -> None:
+    """:func:`frame_body` for the usual whole response: a body of ``length`` bytes, sent
+    with ``Content-Length`` (which the caller set), not chunked, allowed by its status and
+    method; the writer will not send more. Keep-alive is unchanged by it.
+    """
+    writer.length = length
+    if _TRANSFER_ENCODING in headers:  # RFC 9112 6.2: never with a Content-Length
+        del headers[_TRANSFER_ENCODING]
 
 
 def say_persistence(headers: CIMultiDict[str], version: HttpVersion, keep_alive: bool) -> None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 from multidict import CIMultiDict, istr
 
-from aiostrata.http_parser import StreamWriter, encode_head, frame_body, say_persistence
+from aiostrata.http_parser import StreamWriter, encode_head, frame_known_length, say_persistence
 
 from .content_coding import ContentCoding
 from .content_type import DEFAULT_CONTENT_TYPE
@@ -371,16 +371,7 @@ class Response(StreamResponse):
             keep_alive = self._keep_alive
             if keep_alive is None:
                 keep_alive = request.keep_alive
-            keep_alive = frame_body(
-                writer,
-                headers,
-                version,
-                keep_alive=keep_alive,
-                no_body=False,
-                chunked=False,
-                length_check=True,
-                content_length=length,
-            )
+            frame_known_length(writer, headers, length)
             if length:
                 headers.setdefault(_CONTENT_TYPE, DEFAULT_CONTENT_TYPE)
             headers.setdefault(_DATE, rfc822_now())
