@@ -604,27 +604,45 @@ class HttpRequestParser:
         ``meanings``: what the same cached field section meant before (see
         section_cache), by version; filled here the first time it is worked out.
         """
-        if meanings is not None and method != "CONNECT":
-            meaning = meanings.get(version)
-            if meaning is not None:
-                if url is None:
-                    url = self._parse_target(method, target)
-                should_close, compression, upgrade, chunked = meaning
-                return _new_tuple(
-                    RawRequestMessage,
-                    (
-                        method,
-                        target,
-                        version,
-                        headers,
-                        raw_headers,
-                        should_close,
-                        compression,
-                        upgrade,
-                        chunked,
-                        url,
-                    ),
-                )
+        connect = method == "CONNECT"  # its meaning depends on the method: never kept
+        meaning = meanings.get(version) if meanings is not None and not connect else None
+        if meaning is None:
+            meaning, url = self._apply_rules(method, target, version, headers, url)
+            if meanings is not None and not connect:
+                meanings[version] = meaning
+        elif url is None:
+            url = self._parse_target(method, target)
+        should_close, compression, upgrade, chunked = meaning
+        # tuple.__new__ directly: the named tuple's own __new__ is a Python function.
+        return _new_tuple(
+            RawRequestMessage,
+            (
+                method,
+                target,
+                version,
+                headers,
+                raw_headers,
+                should_close,
+                compression,
+                upgrade,
+                chunked,
+                url,
+            ),
+        )
+
+    def _apply_rules(
+        self,
+        method: str,
+        target: str,
+        version: HttpVersion,
+        headers: CIMultiDictProxy[str],
+        url: URL | None,
+    ) -> tuple[Meaning, URL]:
+        """The message rules on a well-formed head: what its fields mean, and its URL.
+
+        Host first, then the target, then framing, persistence and codings, so that a
+        head with several flaws is refused for the first of them, on every path.
+        """
         getall = headers.getall
         hosts = getall(_HOST_FIELD, _NO_TOKENS)
         if len(hosts) != 1:
@@ -680,24 +698,7 @@ class HttpRequestParser:
             codings = [c for c in _comma_tokens(content_codings) if c != "identity"]
             compression = ", ".join(codings) if codings else None
 
-        if meanings is not None and method != "CONNECT":
-            meanings[version] = (should_close, compression, upgrade, chunked)
-        # tuple.__new__ directly: the named tuple's own __new__ is a Python function.
-        return _new_tuple(
-            RawRequestMessage,
-            (
-                method,
-                target,
-                version,
-                headers,
-                raw_headers,
-                should_close,
-                compression,
-                upgrade,
-                chunked,
-                url,
-            ),
-        )
+        return (should_close, compression, upgrade, chunked), url
 
     def _parse_target(self, method: str, target: str) -> URL:
         return _target_url(method, target)
