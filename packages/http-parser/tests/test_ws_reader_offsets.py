@@ -22,7 +22,7 @@ from aiostrata.http_parser import (
     WSMsgType,
     encode_frame,
 )
-from aiostrata.http_parser.ws_masking import Masking
+from aiostrata.http_parser.ws_masking import Masking, python_apply_mask, select_masking
 
 pytestmark = pytest.mark.usefixtures("masking")
 
@@ -90,6 +90,14 @@ def test_masking_takes_any_buffer_and_returns_bytes(masking: Masking, kind: type
         result = apply_mask(kind(payload), MASK)
         assert type(result) is bytes
         assert result == _reference_mask(payload, MASK)
+
+
+@pytest.mark.parametrize("value", ["1", "yes"])
+def test_the_no_extensions_variable_selects_the_python_masking(value: str) -> None:
+    assert select_masking({"AIOSTRATA_NO_EXTENSIONS": value}) is python_apply_mask
+    accelerated = select_masking({"AIOSTRATA_NO_EXTENSIONS": ""})
+    assert accelerated is not python_apply_mask  # websockets is a test dependency
+    assert accelerated(b"abcd", MASK) == python_apply_mask(b"abcd", MASK)
 
 
 # -- one frame, every split ------------------------------------------------------------------

@@ -20,15 +20,30 @@ from typing import TYPE_CHECKING, Final
 from .limits import ParserLimits
 from .request_parser import HttpRequestParser
 
-__all__ = ("DEFAULT_PARSER", "NO_EXTENSIONS_VARIABLE", "make_request_parser", "select_backend")
+__all__ = (
+    "DEFAULT_PARSER",
+    "NO_EXTENSIONS_VARIABLE",
+    "extensions_disabled",
+    "make_request_parser",
+    "select_backend",
+)
 
 NO_EXTENSIONS_VARIABLE: Final = "AIOSTRATA_NO_EXTENSIONS"
 
 
+def extensions_disabled(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether ``AIOSTRATA_NO_EXTENSIONS`` asks for pure Python (set and not empty).
+
+    The one rule every optional accelerator follows (this parser backend, the C
+    WebSocket masking of ``ws_masking``); ``environ`` defaults to ``os.environ``.
+    """
+    env: Mapping[str, str] = os.environ if environ is None else environ
+    return bool(env.get(NO_EXTENSIONS_VARIABLE))
+
+
 def select_backend(environ: Mapping[str, str] | None = None) -> type[HttpRequestParser]:
     """The httptools backend if it imports and extensions are not disabled, else pure Python."""
-    env: Mapping[str, str] = os.environ if environ is None else environ
-    if env.get(NO_EXTENSIONS_VARIABLE):
+    if extensions_disabled(environ):
         return HttpRequestParser
     try:
         from .httptools_backend import HttptoolsRequestParser
@@ -38,7 +53,7 @@ def select_backend(environ: Mapping[str, str] | None = None) -> type[HttpRequest
 
 
 # The environment as it was at import, for the one choice this process makes.
-_EXTENSIONS_DISABLED: Final = bool(os.environ.get(NO_EXTENSIONS_VARIABLE))
+_EXTENSIONS_DISABLED: Final = extensions_disabled()
 _default_parser: type[HttpRequestParser] | None = None
 
 

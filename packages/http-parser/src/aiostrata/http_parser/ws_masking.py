@@ -10,11 +10,10 @@ same bytes (the test-suite runs both).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from typing import Final
 
-from .backend_selection import NO_EXTENSIONS_VARIABLE
+from .backend_selection import extensions_disabled
 
 __all__ = ("MASKING_ACCELERATED", "apply_mask", "python_apply_mask", "select_masking")
 
@@ -60,8 +59,7 @@ def python_apply_mask(payload: bytes | bytearray | memoryview, key: bytes) -> by
 def select_masking(environ: Mapping[str, str] | None = None) -> Masking:
     """The C masking of ``websockets.speedups`` if it imports and extensions are not
     disabled, else :func:`python_apply_mask`."""
-    env: Mapping[str, str] = os.environ if environ is None else environ
-    if env.get(NO_EXTENSIONS_VARIABLE):
+    if extensions_disabled(environ):
         return python_apply_mask
     try:
         from websockets.speedups import apply_mask as accelerated
