@@ -44,9 +44,11 @@ LIMITS = st.sampled_from([ParserLimits(), SMALL])
 class StrictParser(HttpRequestParser):
     """The pure-Python parser with the fast paths switched off: the reference."""
 
-    def feed_data(self, data: bytes, *, max_heads: int | None = None) -> list[Event]:
+    def feed_data(
+        self, data: bytes | bytearray | memoryview, *, max_heads: int | None = None
+    ) -> list[Event]:
         # Not bytes: never the lone-head shortcut, always the general loop.
-        return super().feed_data(bytearray(data), max_heads=max_heads)  # type: ignore[arg-type]
+        return super().feed_data(bytearray(data), max_heads=max_heads)
 
     def _parse_message_head(self, head: bytes) -> RawRequestMessage:
         return self._parse_head_strictly(head)

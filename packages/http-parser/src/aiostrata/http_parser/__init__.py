@@ -12,6 +12,9 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Final
 
 from ._version import __version__
+
+# First: with AIOSTRATA_NO_EXTENSIONS set, the compiled modules imported below load from source.
+from .compiled import SOURCES_PREFERRED as _SOURCES_PREFERRED  # noqa: F401
 from .content_codings import content_decoder_for, supported_content_codings
 from .content_decoder import ContentDecoder
 from .decoding_stream import DEFAULT_MAX_DECOMPRESSED_SIZE, DecodingStreamReader

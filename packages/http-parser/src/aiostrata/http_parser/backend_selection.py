@@ -13,10 +13,10 @@ It is used when the optional extra is installed
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Final
 
+from .compiled import NO_EXTENSIONS_VARIABLE, compiled_in_use, extensions_disabled
 from .limits import ParserLimits
 from .request_parser import HttpRequestParser
 
@@ -28,22 +28,15 @@ __all__ = (
     "select_backend",
 )
 
-NO_EXTENSIONS_VARIABLE: Final = "AIOSTRATA_NO_EXTENSIONS"
-
-
-def extensions_disabled(environ: Mapping[str, str] | None = None) -> bool:
-    """Whether ``AIOSTRATA_NO_EXTENSIONS`` asks for pure Python (set and not empty).
-
-    The one rule every optional accelerator follows (this parser backend, the C
-    WebSocket masking of ``ws_masking``); ``environ`` defaults to ``os.environ``.
-    """
-    env: Mapping[str, str] = os.environ if environ is None else environ
-    return bool(env.get(NO_EXTENSIONS_VARIABLE))
-
 
 def select_backend(environ: Mapping[str, str] | None = None) -> type[HttpRequestParser]:
-    """The httptools backend if it imports and extensions are not disabled, else pure Python."""
-    if extensions_disabled(environ):
+    """The httptools backend if it imports and extensions are not disabled, else pure Python.
+
+    Where the parser is compiled (:mod:`.compiled`) it is :class:`HttpRequestParser`
+    itself: the httptools backend only inherits, and a class defined in Python on top
+    of a compiled one loses part of the compiled speed.
+    """
+    if extensions_disabled(environ) or compiled_in_use():
         return HttpRequestParser
     try:
         from .httptools_backend import HttptoolsRequestParser

@@ -26,6 +26,7 @@ from typing import Final
 from multidict import CIMultiDict, CIMultiDictProxy, istr
 from yarl import URL
 
+from ._compile_hints import mypyc_attr
 from .errors import (
     BadHttpMessage,
     BadStatusLine,
@@ -242,6 +243,8 @@ def _split_comma_tokens(values: list[str]) -> list[str]:
     return tokens
 
 
+# Subclassed by the httptools backend, tests and users, also where this module is compiled.
+@mypyc_attr(allow_interpreted_subclasses=True)
 class HttpRequestParser:
     """Incremental request parser: ``feed_data(bytes) -> list[Event]``."""
 
@@ -304,14 +307,16 @@ class HttpRequestParser:
         """True when the last ``feed_data`` stopped at ``max_heads`` with bytes left to parse."""
         return self._holding_back
 
-    def feed_data(self, data: bytes, *, max_heads: int | None = None) -> list[Event]:
+    def feed_data(
+        self, data: bytes | bytearray | memoryview, *, max_heads: int | None = None
+    ) -> list[Event]:
         """Parse as much of the buffered bytes as possible.
 
         With ``max_heads``, stop before the head of a further request once that
         many heads were returned, and keep the rest buffered: a caller with a
         bounded queue of pipelined requests feeds ``b""`` later, when it has room.
         """
-        if max_heads != 0:
+        if max_heads != 0 and type(data) is bytes:
             # The common case, one whole head and nothing after it: no loop, no buffer.
             end = self._lone_head_end(data)
             if end > 0:
@@ -365,7 +370,9 @@ class HttpRequestParser:
         self._buf = buf[pos:] if pos < len(buf) else b""
         return events
 
-    def take_bodiless_request(self, data: bytes) -> RawRequestMessage | None:
+    def take_bodiless_request(
+        self, data: bytes | bytearray | memoryview
+    ) -> RawRequestMessage | None:
         """The request in ``data`` when ``data`` is exactly one whole head of a bodiless request.
 
         The connection's fast lane for the common request: the head is parsed as
@@ -376,6 +383,8 @@ class HttpRequestParser:
         consumed, for :meth:`feed_data` to take, which then does not parse the same
         head again.
         """
+        if type(data) is not bytes:
+            return None
         end = self._lone_head_end(data)
         if end <= 0:
             return None
@@ -402,7 +411,7 @@ class HttpRequestParser:
         Only between messages with nothing buffered, within ``max_head_size``, and
         not after empty lines (the general loop counts those).
         """
-        if self._state != _HEAD or self._buf or type(data) is not bytes:
+        if self._state != _HEAD or self._buf:
             return -1
         end = data.find(b"\r\n\r\n")
         if (

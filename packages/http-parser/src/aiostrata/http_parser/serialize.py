@@ -9,7 +9,7 @@ written, never sent.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Final
 
 from .header_grammar import TOKEN_RE
@@ -46,7 +46,10 @@ def encode_head(status_line: str, headers: Iterable[tuple[str, str]]) -> bytes:
     if first is None:
         first = _remember(status_line, _encoded_status_line(status_line))
     lines = [first]
-    for field in headers:
+    # Seen as plain sequences: applications pass other values (ints) and lists too,
+    # which a compiled build would otherwise refuse (see .compiled).
+    fields: Iterable[Sequence[object]] = headers
+    for field in fields:
         try:
             line = cache.get(field)
         except TypeError:  # a value that cannot be hashed: encoded, never cached
@@ -64,7 +67,7 @@ _LINE_CACHE_SIZE: Final = 4096
 _CACHED_VALUE_LENGTH: Final = 256
 
 
-def _remember(key: str | tuple[str, str], line: bytes) -> bytes:
+def _remember(key: object, line: bytes) -> bytes:
     """Keep short lines for next time; start over rather than grow without bound."""
     if len(line) <= _CACHED_VALUE_LENGTH:
         if len(_LINE_CACHE) >= _LINE_CACHE_SIZE:
