@@ -8,9 +8,9 @@ Run through the bootstrap script, which needs nothing but python3:
     python3 tools/dev.py nox -s "tests(web-router)"   # one package's tests (`-s tests`: all)
     python3 tools/dev.py nox -l             # list the sessions
 
-Sessions: lint, build, tests(<folder>) for each packages/<folder>, speedups, typecheck, typing,
-layers, deps, integration, api, fuzz (15 s per codec); and demo, bench and stress (not run by
-default).
+Sessions: lint, build, tests(<folder>) for each packages/<folder>, speedups, compiled,
+typecheck, typing, layers, deps, integration, api, fuzz (15 s per codec); and demo, bench and
+stress (not run by default).
 Release engineering (see the sections at the end; RELEASING.md): install (the README's
 install from the wheelhouse, in fresh venvs outside the tree), tests_py-3.X(<folder>) (each
 package's tests on the other supported Pythons), compat(<folder>), api_diff, docs, tools; and dist
@@ -48,6 +48,7 @@ nox.options.error_on_external_run = True
 
 REPO = Monorepo()
 DIST_DIR = ROOT / ".nox-dist"
+COMPILED_DIST_DIR = ROOT / ".nox-dist-compiled"
 SHARED = ROOT.parent / "shared"
 ROOT_PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 # deptry sees only the top-level name `aiostrata`; the siblings are judged by check_sibling_deps.
@@ -81,7 +82,10 @@ def _uv() -> str | None:
 
 
 def _build_all(
-    session: nox.Session, out_dir: Path = DIST_DIR, packages: list[Package] | None = None
+    session: nox.Session,
+    out_dir: Path = DIST_DIR,
+    packages: list[Package] | None = None,
+    env: dict[str, str] | None = None,
 ) -> None:
     """An sdist, then a wheel from it, for each package (default: all) into a wiped out_dir."""
     packages = REPO.packages if packages is None else packages
@@ -95,7 +99,7 @@ def _build_all(
         for package in packages:
             session.run(
                 uv, "build", "--python", sys.executable, "--out-dir", str(out_dir),
-                str(package.path), external=True,
+                str(package.path), external=True, env=env,
             )  # fmt: skip
         return
     # No uv: `python -m build` from a venv of its own, so no session venv gets `build` in it.
@@ -106,8 +110,9 @@ def _build_all(
     session.run(str(python), "-m", "pip", "install", "-q", "build", external=True)
     for package in packages:
         session.run(
-            str(python), "-m", "build", "--outdir", str(out_dir), str(package.path), external=True
-        )
+            str(python), "-m", "build", "--outdir", str(out_dir), str(package.path),
+            external=True, env=env,
+        )  # fmt: skip
 
 
 def _dists(session: nox.Session) -> dict[str, Path]:
@@ -148,6 +153,42 @@ def _install_wheels(session: nox.Session, packages: list[Package], *extra: str) 
         str(DIST_DIR),
         *(p.dist for p in packages),
     )
+
+
+class _Compiled:
+    """The http-parser wheel built with AIOSTRATA_MYPYC=1: at most once per nox process."""
+
+    wheel: Path | None = None
+
+
+def _compiled_parser_wheel(session: nox.Session) -> Path:
+    """http-parser's wheel with its hot modules compiled by mypyc (hatch_build.py)."""
+    if _Compiled.wheel is None:
+        parser = REPO.by_folder["http-parser"]
+        _build_all(session, COMPILED_DIST_DIR, [parser], env={"AIOSTRATA_MYPYC": "1"})
+        wheels = sorted(COMPILED_DIST_DIR.glob("*.whl"))
+        if len(wheels) != 1 or wheels[0].name.endswith("-none-any.whl"):
+            session.error(f"expected one compiled wheel in {COMPILED_DIST_DIR}: {wheels}")
+        _Compiled.wheel = wheels[0]
+    return _Compiled.wheel
+
+
+def _install_compiled(session: nox.Session, packages: list[Package], *extra: str) -> None:
+    """Like _install_wheels, with http-parser's compiled wheel; checks that it is in use."""
+    wheels = _dists(session)
+    compiled = _compiled_parser_wheel(session)
+    files = [str(compiled if p.folder == "http-parser" else wheels[p.dist]) for p in packages]
+    session.log(f"installing from wheels, http-parser compiled: {compiled.name}")
+    if session.venv_backend == "uv":
+        session.install(*(f"--reinstall-package={p.dist}" for p in packages), *files, *extra)
+    else:
+        session.install(*files, *extra)
+        session.install("--force-reinstall", "--no-deps", *files)
+    session.run(
+        "python", "-c",
+        "from aiostrata.http_parser.compiled import compiled_in_use as c; "
+        "print('compiled modules in use:', c()); assert c()",
+    )  # fmt: skip
 
 
 def _run_each(session: nox.Session, commands: list[tuple[str, Path, list[str]]]) -> None:
@@ -260,6 +301,36 @@ def speedups(session: nox.Session) -> None:
         )  # fmt: skip
 
 
+@nox.session
+def compiled(session: nox.Session) -> None:
+    """The suites that run the compiled modules, against http-parser built with mypyc.
+
+    http-parser's wheel is built with AIOSTRATA_MYPYC=1 (hatch_build.py compiles the modules
+    of aiostrata.http_parser.compiled.COMPILED_MODULES); http-parser's, web-response's and
+    web-runner's tests then run against it, so the compiled build is held to the same suites
+    as the pure one. http-parser's test_compiled_switch.py checks, in child processes, that
+    AIOSTRATA_NO_EXTENSIONS brings the sources back.
+    """
+    folders = ["http-parser", "web-response", "web-runner"]
+    packages = REPO.closure(REPO.by_folder["web-runner"])
+    groups = {
+        req
+        for folder in folders
+        for req in nox.project.dependency_groups(REPO.by_folder[folder].pyproject, "test")
+    }
+    _install_compiled(session, packages, *sorted(groups))
+    pytest = ["pytest", "-c", "pyproject.toml", "--rootdir", ".", "--import-mode=importlib"]
+    commands: list[tuple[str, Path, list[str]]] = [
+        (
+            f"{folder}'s tests, compiled",
+            REPO.by_folder[folder].path,
+            [*pytest, "tests", "-q", *session.posargs],
+        )
+        for folder in folders
+    ]
+    _run_each(session, commands)
+
+
 @nox.session(reuse_venv=True)
 def typecheck(session: nox.Session) -> None:
     """mypy --strict (config: root pyproject.toml): src, tests, tests-integration, demo,
@@ -267,7 +338,10 @@ def typecheck(session: nox.Session) -> None:
     integration = nox.project.dependency_groups(ROOT_PYPROJECT, "integration")
     requirements = {*REPO.third_party_requires(), *_test_requirements(), *integration}
     # griffe, mkdocs: imported by tools/api_diff.py and tools/docs_hooks.py
-    session.install("mypy", "nox", "uv", "griffe", *DOCS_REQUIREMENTS, *sorted(requirements))
+    # hatchling: imported by packages/http-parser/hatch_build.py
+    session.install(
+        "mypy", "nox", "uv", "griffe", "hatchling", *DOCS_REQUIREMENTS, *sorted(requirements)
+    )
     mypy = ["mypy", "--config-file", str(ROOT / "pyproject.toml")]
     mypy += ["--cache-dir", str(ROOT / ".mypy_cache")]
     commands: list[tuple[str, Path, list[str]]] = [
@@ -286,7 +360,8 @@ def typecheck(session: nox.Session) -> None:
     if _has_python(ROOT / "tests-tools"):
         commands.append(("tests-tools", ROOT / "tests-tools", [*mypy, "."]))
     apps = [name for name in ("demo", "examples") if _has_python(ROOT / name)]
-    tooling = ["noxfile.py", "tools", *apps]
+    hooks = [str(p.relative_to(ROOT)) for p in sorted(ROOT.glob("packages/*/hatch_build.py"))]
+    tooling = ["noxfile.py", "tools", *hooks, *apps]
     commands.append((" ".join(tooling), ROOT, [*mypy, *tooling]))
     _run_each(session, commands)
 
@@ -465,14 +540,15 @@ def _bench_requirements() -> list[str]:
 def bench(session: nox.Session) -> None:
     """Parser throughput, then aiostrata vs aiohttp vs a raw asyncio ceiling (not default).
 
-    Installs the tree's wheels, aiohttp, uvloop and httptools (the parser's speedups extra),
-    and wrk when missing (root only). Servers on CPU 0, wrk on CPU 1, interleaved rounds,
-    answers checked before timing; method in benchmarks/README.md. posargs go to
+    Installs the tree's wheels (http-parser built with AIOSTRATA_MYPYC=1), aiohttp, uvloop, the
+    parser's speedups extra, and wrk when missing (root only). Servers on CPU 0, wrk on CPU 1,
+    interleaved rounds, answers checked before timing; method in benchmarks/README.md. posargs go to
     benchmarks/http_bench.py: nox -s bench -- --rounds 1 --duration 2 --scenarios plaintext
     """
     _bench_tools(session)
     web = REPO.by_module["aiostrata.web"]
-    _install_wheels(session, REPO.closure(web), *_bench_requirements())
+    # http-parser compiled: the `aiostrata` impls run it, `aiostrata-py` its sources.
+    _install_compiled(session, REPO.closure(web), *_bench_requirements())
     session.run("python", str(ROOT / "benchmarks" / "parse_throughput.py"))
     session.run("python", str(ROOT / "benchmarks" / "http_bench.py"), *session.posargs)
 

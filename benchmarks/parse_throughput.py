@@ -28,7 +28,11 @@ import h11
 import httptools
 
 from aiostrata.http_parser import HttpRequestParser, MessageComplete, ParseError
+from aiostrata.http_parser.compiled import compiled_in_use
 from aiostrata.http_parser.httptools_backend import HttptoolsRequestParser
+
+# The package's own parser: compiled where http-parser was built with AIOSTRATA_MYPYC=1.
+OURS = "aiostrata compiled" if compiled_in_use() else "aiostrata pure"
 
 BROWSER_HEADERS = (
     b"Host: www.example.com\r\n"
@@ -149,7 +153,7 @@ def h11_direct(data: bytes, expected: int) -> None:
 
 
 PARSERS: dict[str, Callable[[bytes, int], None]] = {
-    "aiostrata pure": ours(HttpRequestParser),
+    OURS: ours(HttpRequestParser),
     "aiostrata httptools": ours(HttptoolsRequestParser),
     "httptools direct": httptools_direct,
     "h11 direct": h11_direct,
@@ -199,7 +203,7 @@ def head_variants(data: bytes, variant: str, count: int) -> list[bytes]:
 
 def per_head(repeats: int = 40, count: int = 500) -> None:
     """Microseconds per feed_data of one whole head, best of ``repeats`` runs of ``count``."""
-    backends = {"aiostrata pure": HttpRequestParser, "aiostrata httptools": HttptoolsRequestParser}
+    backends = {OURS: HttpRequestParser, "aiostrata httptools": HttptoolsRequestParser}
     header = f"{'head':<26} {'variant':<14}" + "".join(f" {name:>20}" for name in backends)
     print(header + "\n" + "-" * len(header))
     for case, data in HEAD_CASES.items():

@@ -38,13 +38,13 @@ CONTROLLED_ENV = (
 # skips the implementation (with its last error line as the note). They also assert the
 # environment really selects what the name promises.
 _WEB_PROBE = "from {web} import web; web.Application; web.run_app; web.middleware"
-_STRATA_BACKEND = (
-    "from aiostrata.http_parser.backend_selection import DEFAULT_PARSER as P; "
-    "name = P.__module__ + '.' + P.__name__; "
-    "assert ({want}), 'parser backend is ' + name"
+_STRATA_BUILD = (
+    "from aiostrata.http_parser.compiled import compiled_in_use; "
+    "from aiostrata.http_parser.ws_masking import MASKING_ACCELERATED as c_masking; "
+    "assert ({want}), f'compiled modules: {{compiled_in_use()}}, C masking: {{c_masking}}'"
 )
-_PURE = _STRATA_BACKEND.format(want="'httptools' not in name")
-_EXTRAS = _STRATA_BACKEND.format(want="'httptools' in name")
+_PURE = _STRATA_BUILD.format(want="not compiled_in_use() and not c_masking")
+_EXTRAS = _STRATA_BUILD.format(want="compiled_in_use() and c_masking")
 _UVLOOP = "import uvloop"
 
 
@@ -87,8 +87,8 @@ IMPLS: dict[str, Impl] = {
         _web_impl(
             "aiostrata-py",
             "aiostrata",
-            "aiostrata.web, AIOSTRATA_NO_EXTENSIONS=1: pure-Python parser even where httptools "
-            "is installed (multidict/yarl stay compiled), asyncio loop",
+            "aiostrata.web, AIOSTRATA_NO_EXTENSIONS=1: pure Python even where the compiled "
+            "build and the extras are installed (multidict/yarl stay compiled), asyncio loop",
             pure=True,
         ),
         _web_impl(
@@ -101,12 +101,14 @@ IMPLS: dict[str, Impl] = {
         _web_impl(
             "aiostrata",
             "aiostrata",
-            "aiostrata.web with its extras: httptools parser (the [speedups] extra), asyncio loop",
+            "aiostrata.web with its accelerators: http-parser built with AIOSTRATA_MYPYC=1 "
+            "(hot modules compiled by mypyc), the [speedups] extra (C WebSocket masking), "
+            "asyncio loop",
         ),
         _web_impl(
             "aiostrata-uvloop",
             "aiostrata",
-            "aiostrata.web, httptools parser, uvloop",
+            "aiostrata.web, compiled http-parser and [speedups], uvloop",
             uv=True,
         ),
         _web_impl("aiohttp", "aiohttp", "aiohttp.web with its C extensions, asyncio loop"),
