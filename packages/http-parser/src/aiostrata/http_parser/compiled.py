@@ -15,13 +15,10 @@ a tenth fewer instructions per request. This module is plain Python in every bui
 
 from __future__ import annotations
 
-import importlib.abc
 import importlib.machinery
-import importlib.util
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from types import ModuleType
 from typing import Final
 
@@ -46,7 +43,7 @@ COMPILED_MODULES: Final = (
 """The modules ``hatch_build.py`` compiles (it reads this tuple from this file)."""
 
 _PACKAGE: Final = __name__.rpartition(".")[0]
-_HERE: Final = Path(__file__).parent
+_HERE: Final = os.path.dirname(__file__)
 
 
 def extensions_disabled(environ: Mapping[str, str] | None = None) -> bool:
@@ -60,10 +57,14 @@ def extensions_disabled(environ: Mapping[str, str] | None = None) -> bool:
     return bool(env.get(NO_EXTENSIONS_VARIABLE))
 
 
-class _SourcesFirst(importlib.abc.MetaPathFinder):
-    """Finds the named modules at their ``.py`` files, ahead of any compiled file."""
+class _SourcesFirst:
+    """Finds the named modules at their ``.py`` files, ahead of any compiled file.
 
-    def __init__(self, sources: Mapping[str, Path]) -> None:
+    A meta path finder by protocol (``find_spec``): ``importlib.abc`` would import
+    ``importlib.resources`` and ``tempfile`` with the package.
+    """
+
+    def __init__(self, sources: Mapping[str, str]) -> None:
         self.sources = dict(sources)
 
     def find_spec(
@@ -75,13 +76,15 @@ class _SourcesFirst(importlib.abc.MetaPathFinder):
         source = self.sources.get(fullname)
         if source is None:
             return None
-        return importlib.util.spec_from_file_location(fullname, source)
+        from importlib.util import spec_from_file_location
+
+        return spec_from_file_location(fullname, source)
 
 
-def _compiled_file(name: str) -> Path | None:
+def _compiled_file(name: str) -> str | None:
     for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-        candidate = _HERE / f"{name}{suffix}"
-        if candidate.is_file():
+        candidate = os.path.join(_HERE, f"{name}{suffix}")
+        if os.path.isfile(candidate):
             return candidate
     return None
 
@@ -96,9 +99,9 @@ def prefer_sources(environ: Mapping[str, str] | None = None) -> bool:
     if not extensions_disabled(environ):
         return False
     sources = {
-        f"{_PACKAGE}.{name}": _HERE / f"{name}.py"
+        f"{_PACKAGE}.{name}": os.path.join(_HERE, f"{name}.py")
         for name in COMPILED_MODULES
-        if _compiled_file(name) is not None and (_HERE / f"{name}.py").is_file()
+        if _compiled_file(name) is not None and os.path.isfile(os.path.join(_HERE, f"{name}.py"))
     }
     if not sources:
         return False
