@@ -303,30 +303,24 @@ def speedups(session: nox.Session) -> None:
 
 @nox.session
 def compiled(session: nox.Session) -> None:
-    """The suites that run the compiled modules, against http-parser built with mypyc.
+    """Every package's tests again, against http-parser built with mypyc.
 
     http-parser's wheel is built with AIOSTRATA_MYPYC=1 (hatch_build.py compiles the modules
-    of aiostrata.http_parser.compiled.COMPILED_MODULES); http-parser's, web-response's and
-    web-runner's tests then run against it, so the compiled build is held to the same suites
-    as the pure one. http-parser's test_compiled_switch.py checks, in child processes, that
-    AIOSTRATA_NO_EXTENSIONS brings the sources back.
+    of aiostrata.http_parser.compiled.COMPILED_MODULES) and installed with the other packages'
+    wheels; each package's suite then runs against it, so the compiled build is held to the
+    same suites as the pure one. http-parser's test_compiled_switch.py checks, in child
+    processes, that AIOSTRATA_NO_EXTENSIONS brings the sources back.
     """
-    folders = ["http-parser", "web-response", "web-runner"]
-    packages = REPO.closure(REPO.by_folder["web-runner"])
     groups = {
         req
-        for folder in folders
-        for req in nox.project.dependency_groups(REPO.by_folder[folder].pyproject, "test")
+        for package in REPO.packages
+        for req in nox.project.dependency_groups(package.pyproject, "test")
     }
-    _install_compiled(session, packages, *sorted(groups))
+    _install_compiled(session, REPO.packages, *sorted(groups))
     pytest = ["pytest", "-c", "pyproject.toml", "--rootdir", ".", "--import-mode=importlib"]
     commands: list[tuple[str, Path, list[str]]] = [
-        (
-            f"{folder}'s tests, compiled",
-            REPO.by_folder[folder].path,
-            [*pytest, "tests", "-q", *session.posargs],
-        )
-        for folder in folders
+        (f"{p.folder}'s tests, compiled", p.path, [*pytest, "tests", "-q", *session.posargs])
+        for p in REPO.packages
     ]
     _run_each(session, commands)
 
