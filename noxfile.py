@@ -133,17 +133,22 @@ def _dists(session: nox.Session) -> dict[str, Path]:
     return _Dists.wheels
 
 
+def _install_files(session: nox.Session, dists: list[str], files: list[Path], *extra: str) -> None:
+    """Install these wheel files (plus extra requirements), replacing whatever version of
+    ``dists`` the venv holds: a venv reused across runs gets the files, not its old copy."""
+    paths = [str(f) for f in files]
+    if session.venv_backend == "uv":
+        session.install(*(f"--reinstall-package={d}" for d in dists), *paths, *extra)
+    else:
+        session.install(*paths, *extra)
+        session.install("--force-reinstall", "--no-deps", *paths)
+
+
 def _install_wheels(session: nox.Session, packages: list[Package], *extra: str) -> None:
     """Install the packages from the tree's wheels (plus extra requirements), then verify it."""
     wheels = _dists(session)
-    files = [str(wheels[p.dist]) for p in packages]
     session.log(f"installing from wheels: {', '.join(p.dist for p in packages)}")
-    if session.venv_backend == "uv":
-        reinstall = [f"--reinstall-package={p.dist}" for p in packages]
-        session.install(*reinstall, *files, *extra)
-    else:
-        session.install(*files, *extra)
-        session.install("--force-reinstall", "--no-deps", *files)
+    _install_files(session, [p.dist for p in packages], [wheels[p.dist] for p in packages], *extra)
     session.log("verifying the venv holds exactly these aiostrata distributions, from these wheels")
     session.run(
         "python",
@@ -177,13 +182,9 @@ def _install_compiled(session: nox.Session, packages: list[Package], *extra: str
     """Like _install_wheels, with http-parser's compiled wheel; checks that it is in use."""
     wheels = _dists(session)
     compiled = _compiled_parser_wheel(session)
-    files = [str(compiled if p.folder == "http-parser" else wheels[p.dist]) for p in packages]
+    files = [compiled if p.folder == "http-parser" else wheels[p.dist] for p in packages]
     session.log(f"installing from wheels, http-parser compiled: {compiled.name}")
-    if session.venv_backend == "uv":
-        session.install(*(f"--reinstall-package={p.dist}" for p in packages), *files, *extra)
-    else:
-        session.install(*files, *extra)
-        session.install("--force-reinstall", "--no-deps", *files)
+    _install_files(session, [p.dist for p in packages], files, *extra)
     session.run(
         "python", "-c",
         "from aiostrata.http_parser.compiled import compiled_in_use as c; "
@@ -828,16 +829,12 @@ def compat(session: nox.Session, folder: str) -> None:
             continue
         done.append(wanted)
         wheels = _dists(session)
-        files = [str(wheels[package.dist])] + [
-            str(wheels[d] if c.tag is None else _wheel_at_tag(session, c.package, c.tag))
+        files = [wheels[package.dist]] + [
+            wheels[d] if c.tag is None else _wheel_at_tag(session, c.package, c.tag)
             for d, c in chosen.items()
         ]
         extra = nox.project.dependency_groups(package.pyproject, "test")
-        if session.venv_backend == "uv":
-            session.install(*(f"--reinstall-package={d}" for d in wanted), *files, *extra)
-        else:
-            session.install(*files, *extra)
-            session.install("--force-reinstall", "--no-deps", *files)
+        _install_files(session, list(wanted), files, *extra)
         session.run("python", "-c", _CHECK_VERSIONS, json.dumps(wanted))
         with session.chdir(package.path):
             session.run(
