@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Final
 
-from .backend_selection import extensions_disabled
+from .compiled import extensions_disabled
 
 __all__ = ("MASKING_ACCELERATED", "apply_mask", "python_apply_mask", "select_masking")
 
